@@ -1,0 +1,219 @@
+"""The event store: one append-only log of every event, on an SQLite file or PostgreSQL.
+
+``EventStore.open(url)`` accepts ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db``,
+a plain file path, ``:memory:`` (a private in-memory store, for tests) or
+``postgresql://user[:password]@host[:port]/dbname[?schema=name]``. Positions are the log's
+notification ids: 1, 2, 3... in commit order (PostgreSQL may skip ids after a rollback).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal, Protocol, cast
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import PersistenceError
+from eventsourcing.utils import Environment, EnvType
+
+from ledgerflow.storage.checkpoints import CheckpointStore
+from ledgerflow.storage.codec import LedgerMapper, Record, StoredRow
+from ledgerflow.storage.errors import AggregateNotFound, EventStoreError
+from ledgerflow.storage.sqlite_file import check_sqlite_file
+
+__all__ = ["DomainEvent", "EventStore", "Group", "LedgerApplication"]
+
+DomainEvent = DomainEventProtocol[str]
+Group = tuple[Sequence[DomainEvent], Mapping[str, Any] | None]
+Durability = Literal["full", "normal"]
+_Row = tuple[int, str, int, str, bytes]
+
+_COMMON_ENV = {
+    "ORIGINATOR_ID_TYPE": "text",
+    "TRANSCODER_TOPIC": "ledgerflow.storage.codec:OrjsonTranscoder",
+    "MAPPER_TOPIC": "ledgerflow.storage.codec:LedgerMapper",
+    "CREATE_TABLE": "yes",
+}
+
+
+class LedgerApplication(Application[str]):
+    """The eventsourcing application behind the store; configured only by its ``env``."""
+
+    name = "ledgerflow"
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        # Configured by the store URL alone: os.environ must not redirect it.
+        return Environment(name, dict(env or {}))
+
+
+class _Recorder(Protocol):
+    dialect: str
+
+    def insert_rows(self, rows: Sequence[StoredRow]) -> list[int]: ...
+    def select_rows(
+        self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()
+    ) -> list[_Row]: ...
+    def select_aggregate_rows(self, originator_id: str) -> list[_Row]: ...
+    def max_notification_id(self) -> int | None: ...
+    def run(
+        self, statement: str, params: Sequence[Any] = (), *, commit: bool = False
+    ) -> list[tuple[Any, ...]]: ...
+    def qualify(self, table: str) -> str: ...
+
+
+class EventStore:
+    """Append event groups atomically, read the log as ``Record``s, load aggregates."""
+
+    def __init__(self, app: LedgerApplication, where: str) -> None:
+        self.app = app
+        self.where = where
+        self.mapper = cast(LedgerMapper, app.mapper)
+        self.recorder = cast(_Recorder, app.recorder)
+        self.checkpoints = CheckpointStore(self.recorder)
+        self._closed = False
+
+    @classmethod
+    def open(
+        cls, url: str | os.PathLike[str], *, create: bool = True, durability: Durability = "full"
+    ) -> EventStore:
+        """Open (and by default create) the store at ``url``.
+
+        ``durability="normal"`` (SQLite only) skips the fsync of each commit: faster, and in WAL
+        mode the last commits may be lost on power loss, never corrupted.
+        """
+        text = os.fspath(url)
+        if text.startswith(("postgresql://", "postgres://")):
+            return cls._open_postgres(text, create=create)
+        if durability not in ("full", "normal"):
+            raise EventStoreError(f"Unknown durability {durability!r}: use 'full' or 'normal'.")
+        if text.startswith("sqlite:///"):
+            text = text[len("sqlite:///") :]
+        elif "://" in text:
+            raise EventStoreError(
+                f"Unsupported event store URL {text!r}: use sqlite:///PATH, a file path, "
+                "or postgresql://USER@HOST:PORT/DBNAME."
+            )
+        if text == ":memory:":
+            db_name, where = f"file:ledgerflow-{uuid.uuid4().hex}?mode=memory&cache=shared", text
+        else:
+            path = Path(text).expanduser().absolute()
+            check_sqlite_file(path, create=create)
+            db_name, where = str(path), str(path)
+        env = {
+            **_COMMON_ENV,
+            "PERSISTENCE_MODULE": "ledgerflow.storage.sqlite:LedgerSQLiteFactory",
+            "SQLITE_DBNAME": db_name,
+            "SQLITE_LOCK_TIMEOUT": "60",
+            "SQLITE_SYNCHRONOUS": durability.upper(),
+        }
+        return cls._build(env, where)
+
+    @classmethod
+    def _open_postgres(cls, url: str, *, create: bool) -> EventStore:
+        try:
+            from ledgerflow.storage.postgres import parse_postgres_url
+        except ImportError as error:
+            raise EventStoreError(
+                "A PostgreSQL event store needs the 'postgres' extra: "
+                f"pip install 'ledgerflow[postgres]' ({error})."
+            ) from error
+        target = parse_postgres_url(url)
+        with target.opening(create=create) as exists:
+            env = {**_COMMON_ENV, **target.env(), "CREATE_TABLE": "no" if exists else "yes"}
+            return cls._build(env, target.display)
+
+    @classmethod
+    def _build(cls, env: dict[str, str], where: str) -> EventStore:
+        try:
+            store = cls(LedgerApplication(env=env), where)
+            store.checkpoints.create_table()
+        except (PersistenceError, OSError) as error:
+            raise EventStoreError(f"Cannot open the event store {where}: {error}") from error
+        return store
+
+    def encode(
+        self, events: Sequence[DomainEvent], meta: Mapping[str, Any] | None = None
+    ) -> list[StoredRow]:
+        """Encode one command's events (with its metadata) to stored rows."""
+        return self.mapper.encode_rows(events, meta)
+
+    def insert(self, groups: Sequence[Sequence[StoredRow]]) -> list[list[int]]:
+        """Insert encoded groups in one transaction; their positions, group by group.
+
+        A version conflict raises ``eventsourcing.persistence.IntegrityError`` and writes nothing.
+        """
+        rows = [row for group in groups for row in group]
+        positions = self.recorder.insert_rows(rows) if rows else []
+        if len(positions) != len(rows):
+            msg = f"The event store {self.where} gave {len(positions)} positions for {len(rows)}."
+            raise EventStoreError(msg)
+        result, start = [], 0
+        for group in groups:
+            result.append(positions[start : start + len(group)])
+            start += len(group)
+        return result
+
+    def append(self, groups: Sequence[Group]) -> list[list[int]]:
+        """Save every group (events, command metadata) in one transaction; positions per group."""
+        return self.insert([self.encode(events, meta) for events, meta in groups])
+
+    def read(
+        self,
+        after: int = 0,
+        limit: int = 1000,
+        until: int | None = None,
+        topics: Sequence[str] = (),
+    ) -> list[Record]:
+        """Up to ``limit`` records with ``after < position <= until``, in log order."""
+        decode = self.mapper.decode_row
+        return [decode(*row) for row in self.recorder.select_rows(after, until, limit, topics)]
+
+    def iter_records(
+        self, after: int = 0, until: int | None = None, page: int = 1000
+    ) -> Iterator[Record]:
+        """Every record after ``after`` up to ``until`` (default: the log's end when called)."""
+        if until is None:
+            until = self.max_position()
+        while after < until:
+            records = self.read(after, page, until)
+            if not records:
+                return
+            yield from records
+            after = records[-1].position
+
+    def max_position(self) -> int:
+        """The position of the last event in the log (0 when empty)."""
+        return self.recorder.max_notification_id() or 0
+
+    def events_of(self, originator_id: str) -> list[Record]:
+        """One aggregate's events, in version order."""
+        decode = self.mapper.decode_row
+        return [decode(*row) for row in self.recorder.select_aggregate_rows(originator_id)]
+
+    def get_aggregate(self, aggregate_id: str, version: int | None = None) -> Any:
+        """The aggregate rebuilt from its events (up to ``version``)."""
+        try:
+            return self.app.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            at = f" at version {version}" if version is not None else ""
+            raise AggregateNotFound(
+                f"No aggregate {aggregate_id!r}{at} in the event store {self.where}."
+            ) from None
+
+    def close(self) -> None:
+        """Release the database connections."""
+        if not self._closed:
+            self._closed = True
+            self.app.close()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"EventStore({self.where!r})"

@@ -1,0 +1,209 @@
+"""eventsourcing's SQLite persistence, tuned for ledgerflow.
+
+Differences from ``eventsourcing.sqlite`` (selected with ``PERSISTENCE_MODULE =
+"ledgerflow.storage.sqlite:LedgerSQLiteFactory"``):
+
+- every connection sets ``PRAGMA synchronous`` (env ``SQLITE_SYNCHRONOUS``: ``FULL``, the
+  durable default, or ``NORMAL``, which in WAL mode may lose the last commits on power loss);
+- write transactions start with ``BEGIN IMMEDIATE``, so a writer waits for the file lock
+  (busy timeout) instead of failing with "database is locked" when another process commits
+  between its first read and its first write;
+- events are inserted with one ``executemany``; their positions (rowids) are computed from
+  ``MAX(rowid)`` taken under the write lock and checked against ``last_insert_rowid()``;
+- the transaction that creates the tables also stamps the file as a ledgerflow database;
+- rows are read as plain tuples for the fast ``Record`` decoding path.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.sqlite import (
+    SQLITE3_DEFAULT_LOCK_TIMEOUT,
+    SQLiteApplicationRecorder,
+    SQLiteConnection,
+    SQLiteConnectionPool,
+    SQLiteCursor,
+    SQLiteDatastore,
+    SQLiteFactory,
+    SQLiteTransaction,
+)
+from eventsourcing.utils import Environment, EnvType
+
+from ledgerflow.storage.codec import StoredRow
+from ledgerflow.storage.sqlite_file import APPLICATION_ID, SCHEMA_VERSION
+
+__all__ = ["LedgerSQLiteFactory", "LedgerSQLiteRecorder"]
+
+Row = tuple[int, str, int, str, bytes]
+
+
+class _ImmediateTransaction(SQLiteTransaction):
+    def __enter__(self) -> SQLiteCursor:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE" if self.commit else "BEGIN")
+        except sqlite3.Error as error:  # e.g. still locked after the busy timeout
+            cursor.sqlite_cursor.close()
+            raise OperationalError(error) from error
+        return cursor
+
+
+class _Connection(SQLiteConnection):
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[SQLiteCursor]:
+        with _ImmediateTransaction(self, commit=commit) as curs, curs:
+            yield curs
+
+
+class _Pool(SQLiteConnectionPool):
+    """Connections that begin writes with ``BEGIN IMMEDIATE`` and set ``synchronous``."""
+
+    def __init__(self, *, synchronous: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.synchronous = synchronous
+
+    def _create_connection(self) -> SQLiteConnection:
+        try:
+            c = sqlite3.connect(
+                database=self.db_name,
+                uri=True,
+                check_same_thread=False,
+                isolation_level=None,
+                cached_statements=True,
+                timeout=self.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT,
+            )
+        except sqlite3.Error as error:
+            raise InterfaceError(error) from error
+        try:
+            if not self.is_sqlite_memory_mode and not self.is_journal_mode_wal:
+                if c.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    c.execute("PRAGMA journal_mode=WAL")
+                self.is_journal_mode_wal = True
+            c.execute(f"PRAGMA synchronous={self.synchronous}")
+        except sqlite3.Error as error:
+            c.close()
+            raise InterfaceError(error) from error
+        c.row_factory = sqlite3.Row
+        return _Connection(sqlite_conn=c, max_age=self.max_age)
+
+
+class _Datastore(SQLiteDatastore):
+    def __init__(self, db_name: str, *, synchronous: str, pool_timeout: float, **kw: Any) -> None:
+        super().__init__(db_name, pool_timeout=pool_timeout, **kw)
+        self.pool.close()  # SQLiteDatastore builds its pool inline (unused yet): swap in ours
+        self.pool = _Pool(
+            db_name=db_name,
+            synchronous=synchronous,
+            lock_timeout=kw.get("lock_timeout"),
+            pool_timeout=pool_timeout,
+        )
+
+
+class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
+    """The application recorder: batch inserts, tuple reads, and raw SQL for side tables."""
+
+    dialect = "sqlite"
+
+    def _create_table(self, c: SQLiteCursor) -> None:
+        c.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        c.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        super()._create_table(c)
+
+    def insert_rows(self, rows: Sequence[StoredRow]) -> list[int]:
+        """Insert rows in one transaction; their positions."""
+        with self.datastore.transaction(commit=True) as c:
+            return self._insert_rows(c, rows)
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **_: Any
+    ) -> Sequence[int] | None:
+        rows = [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored_events]
+        return self._insert_rows(c, rows)  # type: ignore[arg-type]
+
+    def _insert_rows(self, c: SQLiteCursor, rows: Sequence[StoredRow]) -> list[int]:
+        if not rows:
+            return []
+        c.execute(self.select_max_notification_id_statement)
+        before = c.fetchone()[0] or 0
+        c.executemany(self.insert_events_statement, rows)
+        c.execute("SELECT last_insert_rowid()")
+        last = c.fetchone()[0]
+        if last - before == len(rows):
+            return list(range(before + 1, last + 1))
+        # Rowids are not max+1 only near 2**63; ask the table then.
+        table = self.events_table_name
+        c.execute(f"SELECT rowid FROM {table} WHERE rowid>? ORDER BY rowid", (before,))
+        return [row[0] for row in c.fetchall()]
+
+    def select_rows(
+        self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()
+    ) -> list[Row]:
+        """Rows ``(position, originator_id, version, topic, state)`` after a position."""
+        statement = (
+            "SELECT rowid, originator_id, originator_version, topic, state "
+            f"FROM {self.events_table_name} WHERE rowid>?"
+        )
+        params: list[Any] = [after]
+        if until is not None:
+            statement += " AND rowid<=?"
+            params.append(until)
+        if topics:
+            statement += f" AND topic IN ({','.join('?' * len(topics))})"
+            params.extend(topics)
+        statement += " ORDER BY rowid LIMIT ?"
+        params.append(limit)
+        return self.run(statement, params)
+
+    def select_aggregate_rows(self, originator_id: str) -> list[Row]:
+        """One aggregate's rows in version order."""
+        statement = (
+            "SELECT rowid, originator_id, originator_version, topic, state "
+            f"FROM {self.events_table_name} WHERE originator_id=? ORDER BY originator_version"
+        )
+        return self.run(statement, [originator_id])
+
+    def run(
+        self, statement: str, params: Sequence[Any] = (), *, commit: bool = False
+    ) -> list[tuple[Any, ...]]:
+        """Execute one statement (``?`` placeholders) in its own transaction."""
+        with self.datastore.transaction(commit=commit) as c:
+            cursor = c.sqlite_cursor
+            cursor.row_factory = None
+            cursor.execute(statement, params)
+            return cursor.fetchall()
+
+    @staticmethod
+    def qualify(table: str) -> str:
+        """The SQL name of one of our side tables."""
+        return table
+
+
+class LedgerSQLiteFactory(SQLiteFactory):
+    """``SQLiteFactory`` with our datastore (``synchronous``, ``BEGIN IMMEDIATE``) and recorder."""
+
+    SQLITE_SYNCHRONOUS = "SQLITE_SYNCHRONOUS"
+    application_recorder_class = LedgerSQLiteRecorder
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        super().__init__(env)
+        library_datastore = self.datastore
+        synchronous = (self.env.get(self.SQLITE_SYNCHRONOUS) or "FULL").upper()
+        if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+            msg = f"Invalid {self.SQLITE_SYNCHRONOUS} {synchronous!r}: use FULL or NORMAL"
+            raise OSError(msg)
+        lock_timeout = library_datastore.pool.lock_timeout
+        self.datastore = _Datastore(
+            library_datastore.pool.db_name,
+            synchronous=synchronous,
+            # Waiting for our own writer thread must outlast waiting for another process.
+            pool_timeout=float(lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT) + 30.0,
+            lock_timeout=lock_timeout,
+            single_row_tracking=library_datastore.single_row_tracking,
+            originator_id_type=library_datastore.originator_id_type,
+        )
+        library_datastore.close()
