@@ -1,0 +1,119 @@
+"""The DataNode aggregate: where a value lives and every write it received.
+
+Values are never in events: a write records the content hash, size and location of the
+payload, and who wrote it (a job or an editor).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from eventsourcing.domain import event
+
+from ledgerflow.domain.entity import Entity
+from ledgerflow.domain.errors import DataNodeIsBeingEdited
+
+EDIT_LOCK_DURATION = timedelta(minutes=30)
+
+
+class DataNode(Entity):
+    """A data node; its edit lock is enforced on every write."""
+
+    TOPIC = "ledgerflow.datanode"
+
+    @event("Created", topic="ledgerflow.datanode.created")
+    def __init__(
+        self,
+        id: str,
+        config_id: str,
+        scope: int,
+        storage_type: str,
+        owner_id: str | None,
+        properties: dict[str, Any],
+        validity_period: float | None,
+        version: str,
+        key: str,
+    ) -> None:
+        self.config_id = config_id
+        self.key = key
+        self.editor_id: str | None = None
+        self.editor_expiration: datetime | None = None
+        self.locked = False
+
+    def _check_not_locked_by_other(self, editor_id: str | None, now: datetime) -> None:
+        held = self.locked and self.editor_id is not None and self.editor_id != editor_id
+        if held and (self.editor_expiration is None or now < self.editor_expiration):
+            raise DataNodeIsBeingEdited(
+                f'DataNode "{self.config_id}" ({self.id}) is being edited by "{self.editor_id}" '
+                f"until {self.editor_expiration}: wait, or ask them to unlock it."
+            )
+
+    def lock_edit(self, editor_id: str | None, now: datetime) -> None:
+        """Take the edit lock (for 30 minutes when an editor is named)."""
+        self._check_not_locked_by_other(editor_id, now)
+        expires = now + EDIT_LOCK_DURATION if editor_id else None
+        self._locked(editor_id, expires)
+
+    @event("Locked", topic="ledgerflow.datanode.locked")
+    def _locked(self, editor_id: str | None, expires_at: datetime | None) -> None:
+        self.locked = True
+        self.editor_id = editor_id
+        self.editor_expiration = expires_at
+
+    def unlock_edit(self, editor_id: str | None, now: datetime) -> None:
+        """Release the edit lock; another editor's unexpired lock is refused."""
+        self._check_not_locked_by_other(editor_id, now)
+        if self.locked:
+            self._unlocked()
+
+    @event("Unlocked", topic="ledgerflow.datanode.unlocked")
+    def _unlocked(self) -> None:
+        self.locked = False
+        self.editor_id = None
+        self.editor_expiration = None
+
+    def check_writable(self, editor_id: str | None, now: datetime) -> None:
+        """Refuse a write while another editor holds the lock."""
+        self._check_not_locked_by_other(editor_id, now)
+
+    def record_write(
+        self,
+        content_hash: str,
+        size: int,
+        location: str,
+        kind: str,
+        now: datetime,
+        job_id: str | None = None,
+        editor_id: str | None = None,
+        comment: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        """Record a new value; the edit lock is released by the write."""
+        if job_id is None:
+            self.check_writable(editor_id, now)
+        self._written(content_hash, size, location, kind, job_id, editor_id, comment, extra or {})
+
+    @event("Written", topic="ledgerflow.datanode.written")
+    def _written(
+        self,
+        content_hash: str,
+        size: int,
+        location: str,
+        kind: str,
+        job_id: str | None,
+        editor_id: str | None,
+        comment: str | None,
+        extra: dict[str, Any],
+    ) -> None:
+        self.locked = False
+        self.editor_id = None
+        self.editor_expiration = None
+
+    def delete(self) -> None:
+        """Delete the node (its history stays in the log)."""
+        self._deleted()
+
+    @event("Deleted", topic="ledgerflow.datanode.deleted")
+    def _deleted(self) -> None:
+        pass

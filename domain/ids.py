@@ -1,0 +1,73 @@
+"""Entity ids in Taipy's formats (``SCENARIO_<config>_<uuid>`` ...).
+
+Shared entities get deterministic ids from their natural key, so "create if absent" is
+enforced by the event store: two processes creating the same GLOBAL node collide on its
+first event instead of creating two nodes.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+_NAMESPACE = uuid.UUID("6f1c5e0a-5a3e-4d0c-9a51-0b7c1f3e2d44")
+_CYCLE_NAME_DROP = re.compile(r"[^-\w. ]")
+
+
+def natural_key(*parts: object) -> str:
+    """A stable key from its parts (None becomes an empty part)."""
+    return "|".join("" if p is None else str(p) for p in parts)
+
+
+def _keyed(key: str) -> uuid.UUID:
+    return uuid.uuid5(_NAMESPACE, key)
+
+
+def scenario_id(config_id: str) -> str:
+    """A new scenario id."""
+    return f"SCENARIO_{config_id}_{uuid.uuid4()}"
+
+
+def data_node_id(config_id: str, key: str) -> str:
+    """The id of the data node with this natural key."""
+    return f"DATANODE_{config_id}_{_keyed(key)}"
+
+
+def task_id(config_id: str, key: str) -> str:
+    """The id of the task with this natural key."""
+    return f"TASK_{config_id}_{_keyed(key)}"
+
+
+def cycle_id(name: str, key: str) -> str:
+    """The id of the cycle with this natural key; the name is sanitised as Taipy does."""
+    clean = _CYCLE_NAME_DROP.sub("", name).replace(" ", "_")
+    return f"CYCLE_{clean}_{_keyed(key)}"
+
+
+def sequence_id(name: str, scenario_id: str) -> str:
+    """The deterministic id of a scenario's sequence."""
+    return f"SEQUENCE_{name.replace(' ', 'TPSPACE')}_{scenario_id}"
+
+
+def job_id(task_config_id: str) -> str:
+    """A new job id."""
+    return f"JOB_{task_config_id}_{uuid.uuid4()}"
+
+
+def submission_id() -> str:
+    """A new submission id."""
+    return f"SUBMISSION_{uuid.uuid4()}"
+
+
+def version_aggregate_id(version_name: str) -> str:
+    """The aggregate id of an application version (the name itself is user-visible)."""
+    return f"VERSION_{version_name}"
+
+
+ENTITY_PREFIXES = ("SCENARIO", "SEQUENCE", "TASK", "DATANODE", "CYCLE", "JOB", "SUBMISSION")
+
+
+def entity_kind(entity_id: str) -> str | None:
+    """The kind of entity an id names (``"SCENARIO"``...), or None for an unknown prefix."""
+    head = entity_id.split("_", 1)[0]
+    return head if head in ENTITY_PREFIXES else None

@@ -1,0 +1,70 @@
+"""The Submission aggregate and the rule that derives its status from its jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from eventsourcing.domain import event
+
+from ledgerflow.domain.entity import Entity
+from ledgerflow.domain.enums import Status, SubmissionStatus
+
+
+def aggregate_status(statuses: Iterable[Status]) -> SubmissionStatus:
+    """A submission's status from its jobs' (FAILED > CANCELED > ABANDONED > RUNNING > PENDING > BLOCKED > COMPLETED)."""
+    seen = set(statuses)
+    if not seen:
+        return SubmissionStatus.SUBMITTED
+    if Status.FAILED in seen:
+        return SubmissionStatus.FAILED
+    if Status.CANCELED in seen:
+        return SubmissionStatus.CANCELED
+    if Status.ABANDONED in seen:
+        return SubmissionStatus.UNDEFINED
+    if Status.RUNNING in seen:
+        return SubmissionStatus.RUNNING
+    if Status.PENDING in seen:
+        return SubmissionStatus.PENDING
+    if Status.BLOCKED in seen:
+        return SubmissionStatus.BLOCKED
+    if Status.SUBMITTED in seen:
+        return SubmissionStatus.SUBMITTED
+    return SubmissionStatus.COMPLETED
+
+
+class Submission(Entity):
+    """One submit of a scenario, sequence or task, and the jobs it created."""
+
+    TOPIC = "ledgerflow.submission"
+
+    @event("Created", topic="ledgerflow.submission.created")
+    def __init__(
+        self,
+        id: str,
+        entity_id: str,
+        entity_type: str,
+        entity_config_id: str,
+        job_ids: list[str],
+        properties: dict[str, Any],
+        version: str,
+    ) -> None:
+        self.job_ids = job_ids
+        self.status = SubmissionStatus.SUBMITTED
+
+    def update_status(self, status: SubmissionStatus) -> None:
+        """Record a new status; nothing is recorded when it did not change."""
+        if status is not self.status:
+            self._status_changed(int(status))
+
+    @event("StatusChanged", topic="ledgerflow.submission.status_changed")
+    def _status_changed(self, status: int) -> None:
+        self.status = SubmissionStatus(status)
+
+    def delete(self) -> None:
+        """Forget a finished submission."""
+        self._deleted()
+
+    @event("Deleted", topic="ledgerflow.submission.deleted")
+    def _deleted(self) -> None:
+        pass
