@@ -42,9 +42,7 @@ class Status(IntEnum):
         return self in FINISHED_STATUSES
 
 
-FINISHED_STATUSES = frozenset(
-    {Status.CANCELED, Status.FAILED, Status.COMPLETED, Status.SKIPPED, Status.ABANDONED}
-)
+FINISHED_STATUSES = frozenset({Status.CANCELED, Status.FAILED, Status.COMPLETED, Status.SKIPPED, Status.ABANDONED})
 
 
 class SubmissionStatus(IntEnum):

@@ -12,7 +12,10 @@ from ledgerflow.domain.enums import Status, SubmissionStatus
 
 
 def aggregate_status(statuses: Iterable[Status]) -> SubmissionStatus:
-    """A submission's status from its jobs' (FAILED > CANCELED > ABANDONED > RUNNING > PENDING > BLOCKED > COMPLETED)."""
+    """A submission's status from its jobs'.
+
+    Precedence: FAILED > CANCELED > ABANDONED > RUNNING > PENDING > BLOCKED > COMPLETED.
+    """
     seen = set(statuses)
     if not seen:
         return SubmissionStatus.SUBMITTED

@@ -21,9 +21,7 @@ class Version(Entity):
     TOPIC = "ledgerflow.version"
 
     @event("Created", topic="ledgerflow.version.created")
-    def __init__(
-        self, id: str, name: str, mode: str, config: dict[str, Any], creation_date: datetime
-    ) -> None:
+    def __init__(self, id: str, name: str, mode: str, config: dict[str, Any], creation_date: datetime) -> None:
         self.name = name
         self.mode = mode
 

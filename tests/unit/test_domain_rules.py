@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -61,7 +62,7 @@ def test_a_job_status_sequence_is_always_legal(attempts: list[Status]) -> None:
             continue
         seen.append(status)
     assert all(s not in FINISHED_STATUSES for s in seen[:-1])
-    for before, after in zip(seen, seen[1:], strict=False):
+    for before, after in pairwise(seen):
         if after in (Status.COMPLETED, Status.FAILED):
             assert before is Status.RUNNING
         if after in (Status.RUNNING, Status.SKIPPED):
@@ -87,12 +88,48 @@ def test_submission_status_follows_the_precedence(statuses: list[Status], expect
 @pytest.mark.parametrize(
     ("frequency", "when", "start", "end", "name"),
     [
-        (Frequency.DAILY, datetime(2024, 5, 17, 13), datetime(2024, 5, 17), datetime(2024, 5, 17, 23, 59, 59, 999999), "Friday, 17. May 2024"),
-        (Frequency.WEEKLY, datetime(2024, 5, 17), datetime(2024, 5, 13), datetime(2024, 5, 19, 23, 59, 59, 999999), "Week 20 2024, from 13. May"),
-        (Frequency.MONTHLY, datetime(2024, 12, 17), datetime(2024, 12, 1), datetime(2024, 12, 31, 23, 59, 59, 999999), "December 2024"),
-        (Frequency.QUARTERLY, datetime(2024, 5, 17), datetime(2024, 4, 1), datetime(2024, 6, 30, 23, 59, 59, 999999), "2024 Q2"),
-        (Frequency.QUARTERLY, datetime(2024, 11, 2), datetime(2024, 10, 1), datetime(2024, 12, 31, 23, 59, 59, 999999), "2024 Q4"),
-        (Frequency.YEARLY, datetime(2024, 5, 17), datetime(2024, 1, 1), datetime(2024, 12, 31, 23, 59, 59, 999999), "2024"),
+        (
+            Frequency.DAILY,
+            datetime(2024, 5, 17, 13),
+            datetime(2024, 5, 17),
+            datetime(2024, 5, 17, 23, 59, 59, 999999),
+            "Friday, 17. May 2024",
+        ),
+        (
+            Frequency.WEEKLY,
+            datetime(2024, 5, 17),
+            datetime(2024, 5, 13),
+            datetime(2024, 5, 19, 23, 59, 59, 999999),
+            "Week 20 2024, from 13. May",
+        ),
+        (
+            Frequency.MONTHLY,
+            datetime(2024, 12, 17),
+            datetime(2024, 12, 1),
+            datetime(2024, 12, 31, 23, 59, 59, 999999),
+            "December 2024",
+        ),
+        (
+            Frequency.QUARTERLY,
+            datetime(2024, 5, 17),
+            datetime(2024, 4, 1),
+            datetime(2024, 6, 30, 23, 59, 59, 999999),
+            "2024 Q2",
+        ),
+        (
+            Frequency.QUARTERLY,
+            datetime(2024, 11, 2),
+            datetime(2024, 10, 1),
+            datetime(2024, 12, 31, 23, 59, 59, 999999),
+            "2024 Q4",
+        ),
+        (
+            Frequency.YEARLY,
+            datetime(2024, 5, 17),
+            datetime(2024, 1, 1),
+            datetime(2024, 12, 31, 23, 59, 59, 999999),
+            "2024",
+        ),
     ],
 )
 def test_cycle_windows(frequency: Frequency, when: datetime, start: datetime, end: datetime, name: str) -> None:
@@ -108,8 +145,11 @@ def test_every_cycle_contains_its_moment_and_ends_after_it_starts(frequency: Fre
 
 
 def test_task_order_and_downstream() -> None:
-    tasks = [TaskNode("plan", ["pred", "cap"], ["orders"]), TaskNode("train", ["hist"], ["model"]),
-             TaskNode("predict", ["model", "month"], ["pred"])]
+    tasks = [
+        TaskNode("plan", ["pred", "cap"], ["orders"]),
+        TaskNode("train", ["hist"], ["model"]),
+        TaskNode("predict", ["model", "month"], ["pred"]),
+    ]
     assert task_order(tasks) == ["train", "predict", "plan"]
     upstream = upstream_tasks(tasks)
     assert upstream["plan"] == {"predict"}

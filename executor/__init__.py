@@ -1,0 +1,1 @@
+"""The async orchestrator (anyio) and the runners that execute jobs."""

@@ -1,0 +1,68 @@
+"""The orchestrator's event loop, running in its own daemon thread.
+
+Synchronous callers reach it through an anyio ``BlockingPortal``. The thread is a daemon so
+a script that forgets ``Orchestrator().stop()`` still exits (the session's atexit hook
+makes everything durable first).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import anyio
+from anyio.from_thread import BlockingPortal
+
+T = TypeVar("T")
+
+
+class LoopThread:
+    """An anyio event loop in a daemon thread, with a portal into it."""
+
+    def __init__(self, name: str = "ledgerflow-orchestrator") -> None:
+        self._ready = threading.Event()
+        self._portal: BlockingPortal | None = None
+        self._stop: anyio.Event | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._main, name=name, daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+
+    def _main(self) -> None:
+        try:
+            anyio.run(self._serve)
+        except BaseException as error:  # surfaced to the starting thread
+            self._error = error
+            self._ready.set()
+
+    async def _serve(self) -> None:
+        async with BlockingPortal() as portal:
+            self._portal = portal
+            self._stop = anyio.Event()
+            self._ready.set()
+            await self._stop.wait()
+            await portal.stop(cancel_remaining=False)
+
+    @property
+    def portal(self) -> BlockingPortal:
+        """The portal into the loop."""
+        assert self._portal is not None
+        return self._portal
+
+    @property
+    def in_loop_thread(self) -> bool:
+        """Whether the caller runs in the loop's own thread."""
+        return threading.current_thread() is self._thread
+
+    def call(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Run ``fn(*args)`` in the loop and wait for its result."""
+        return self.portal.call(fn, *args)
+
+    def stop(self, timeout: float | None = 10.0) -> None:
+        """Let running work finish, then stop the loop."""
+        if self._stop is not None and self._thread.is_alive():
+            self.portal.call(self._stop.set)
+            self._thread.join(timeout)

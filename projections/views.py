@@ -1,0 +1,140 @@
+"""The read models of the current state, one small dataclass per entity kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ledgerflow.domain.enums import Status, SubmissionStatus
+
+
+@dataclass(slots=True)
+class Edit:
+    """One write of a data node."""
+
+    timestamp: datetime
+    content_hash: str
+    size: int
+    location: str
+    kind: str
+    job_id: str | None
+    editor_id: str | None
+    comment: str | None
+    extra: dict[str, Any]
+
+
+@dataclass(slots=True)
+class DataNodeView:
+    id: str
+    config_id: str
+    scope: int
+    storage_type: str
+    owner_id: str | None
+    properties: dict[str, Any]
+    validity_period: float | None
+    version: str
+    key: str
+    created_at: datetime
+    edits: list[Edit] = field(default_factory=list)
+    locked: bool = False
+    editor_id: str | None = None
+    editor_expiration: datetime | None = None
+
+
+@dataclass(slots=True)
+class TaskView:
+    id: str
+    config_id: str
+    owner_id: str | None
+    input_ids: list[str]
+    output_ids: list[str]
+    function: str
+    skippable: bool
+    properties: dict[str, Any]
+    version: str
+    key: str
+
+
+@dataclass(slots=True)
+class ScenarioView:
+    id: str
+    config_id: str
+    name: str | None
+    creation_date: datetime
+    cycle_id: str | None
+    task_ids: list[str]
+    additional_data_node_ids: list[str]
+    properties: dict[str, Any]
+    is_primary: bool
+    version: str
+    tags: set[str] = field(default_factory=set)
+    sequence_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SequenceView:
+    id: str
+    scenario_id: str
+    name: str
+    task_ids: list[str]
+    properties: dict[str, Any]
+    version: str
+
+
+@dataclass(slots=True)
+class CycleView:
+    id: str
+    frequency: int
+    name: str
+    start: datetime
+    end: datetime
+    creation_date: datetime
+    properties: dict[str, Any]
+    version: str
+    key: str
+
+
+@dataclass(slots=True)
+class StatusChange:
+    """One status a job went through, when and why."""
+
+    status: Status
+    timestamp: datetime
+    reason: str | None
+
+
+@dataclass(slots=True)
+class JobView:
+    id: str
+    task_id: str
+    submission_id: str
+    submit_entity_id: str
+    force: bool
+    version: str
+    creation_date: datetime
+    status: Status = Status.SUBMITTED
+    history: list[StatusChange] = field(default_factory=list)
+    stacktrace: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SubmissionView:
+    id: str
+    entity_id: str
+    entity_type: str
+    entity_config_id: str
+    job_ids: list[str]
+    properties: dict[str, Any]
+    version: str
+    creation_date: datetime
+    status: SubmissionStatus = SubmissionStatus.SUBMITTED
+
+
+@dataclass(slots=True)
+class VersionView:
+    name: str
+    mode: str
+    config: dict[str, Any]
+    creation_date: datetime
+    updated_at: datetime

@@ -1,0 +1,200 @@
+"""Data node commands: get-or-create by scope, write, append, lock and unlock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ledgerflow.domain.config import Config, DataNodeConfig
+from ledgerflow.domain.datanode import DataNode
+from ledgerflow.domain.enums import Scope
+from ledgerflow.domain.errors import DataNodeWritingError, NoData
+from ledgerflow.domain.ids import data_node_id, natural_key
+from ledgerflow.projections.views import DataNodeView, Edit
+from ledgerflow.service.runtime import Runtime
+from ledgerflow.storage.datanodes import Backends, NodeSpec, Payload
+
+_NOT_RECORDED = ("default_data",)
+
+
+def _recordable(value: Any) -> Any:
+    """A JSON-safe form of a config property for the log (functions and classes by name)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, list | tuple):
+        return [_recordable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _recordable(v) for k, v in value.items()}
+    if callable(value):
+        return f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', repr(value))}"
+    return repr(value)
+
+
+def recorded_properties(config: DataNodeConfig) -> dict[str, Any]:
+    """The properties of a node config as recorded in its creation event."""
+    return {k: _recordable(v) for k, v in config.properties.items() if k not in _NOT_RECORDED}
+
+
+def node_spec(view: DataNodeView) -> NodeSpec:
+    """The backend's view of a node: live config properties (functions included) when known."""
+    config = Config.data_nodes.get(view.config_id)
+    properties = dict(config.properties) if config is not None else dict(view.properties)
+    if view.properties.get("path"):
+        properties["path"] = view.properties["path"]
+    return NodeSpec(view.id, view.config_id, view.storage_type, properties)
+
+
+def owner_of(scope: Scope, scenario_id: str | None, cycle_id: str | None) -> str | None:
+    """The owner of a node or task: the scenario, the cycle, or nobody (GLOBAL)."""
+    if scope is Scope.SCENARIO:
+        return scenario_id
+    if scope is Scope.CYCLE:
+        return cycle_id
+    return None
+
+
+def ensure_data_node(
+    runtime: Runtime, config: DataNodeConfig, owner_id: str | None, version: str, new: list[DataNode]
+) -> str:
+    """The id of the node of ``config`` for ``owner_id``: the existing one or a new one (added to ``new``)."""
+    key = natural_key("DATANODE", config.id, owner_id, version)
+    existing = runtime.state.by_key.get(key)
+    if existing is not None:
+        return existing
+    for pending in new:
+        if pending.key == key:
+            return pending.id
+    validity = config.validity_period
+    node = DataNode(
+        id=data_node_id(config.id, runtime.state.next_key(key)),
+        config_id=config.id,
+        scope=int(config.scope),
+        storage_type=config.storage_type,
+        owner_id=owner_id,
+        properties=recorded_properties(config),
+        validity_period=validity.total_seconds() if validity is not None else None,
+        version=version,
+        key=key,
+    )
+    new.append(node)
+    return node.id
+
+
+def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) -> None:
+    """Write default data (or record an existing user file) for freshly created nodes."""
+    now = datetime.now()
+    for node in nodes:
+        config = Config.data_nodes.get(node.config_id)
+        if config is None:
+            continue
+        path = config.properties.get("path") or config.properties.get("default_path")
+        spec = NodeSpec(node.id, config.id, config.storage_type, dict(config.properties))
+        if path and Path(path).exists():
+            ref = runtime.blobs.put_file(Path(path))
+            node.record_write(
+                ref.hash,
+                ref.size,
+                str(path),
+                "external",
+                now,
+                editor_id="ledgerflow",
+                comment="Existing file found at creation.",
+            )
+        elif config.properties.get("default_data") is not None:
+            payload = backends.of(config.storage_type).write(spec, config.properties["default_data"])
+            node.record_write(
+                payload.content_hash,
+                payload.size,
+                payload.location,
+                "default",
+                now,
+                editor_id="ledgerflow",
+                comment="Default data written.",
+            )
+
+
+def write_value(
+    runtime: Runtime,
+    backends: Backends,
+    view: DataNodeView,
+    value: Any,
+    *,
+    kind: str = "write",
+    job_id: str | None = None,
+    editor_id: str | None = None,
+    comment: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Payload:
+    """Store ``value`` and record the write; the lock of another editor is refused first."""
+    node = runtime.aggregate(DataNode, view.id)
+    now = datetime.now()
+    if job_id is None:
+        node.check_writable(editor_id, now)
+    payload = backends.of(view.storage_type).write(node_spec(view), value)
+    with runtime.lock:
+        node.record_write(
+            payload.content_hash,
+            payload.size,
+            payload.location,
+            kind,
+            now,
+            job_id=job_id,
+            editor_id=editor_id,
+            comment=comment,
+            extra=extra,
+        )
+        runtime.record(node, reason=f"data {kind}")
+    return payload
+
+
+def read_value(backends: Backends, view: DataNodeView, edit: Edit | None = None) -> Any:
+    """The value of a node: its latest write, or the given earlier one."""
+    if edit is None:
+        if not view.edits:
+            raise NoData(f'DataNode "{view.config_id}" ({view.id}) has no data yet: write it or give it default_data.')
+        edit = view.edits[-1]
+    spec = node_spec(view)
+    if edit is not view.edits[-1]:
+        spec = NodeSpec(
+            spec.id,
+            spec.config_id,
+            spec.storage_type,
+            {k: v for k, v in spec.properties.items() if k not in ("path", "default_path")},
+        )
+    return backends.of(view.storage_type).read(spec, edit.content_hash)
+
+
+def appended(current: Any, data: Any, view: DataNodeView) -> Any:
+    """The value after appending ``data`` to ``current`` (lists and DataFrames)."""
+    if current is None:
+        return list(data) if isinstance(data, list | tuple) else data
+    if isinstance(current, list):
+        return current + (list(data) if isinstance(data, list | tuple) else [data])
+    concat = getattr(type(current), "_append", None)
+    if concat is not None and type(current).__name__ == "DataFrame":
+        import pandas as pd
+
+        return pd.concat([current, data], ignore_index=True)
+    raise DataNodeWritingError(
+        f'DataNode "{view.config_id}" holds a {type(current).__name__}, which cannot be appended to: '
+        "use write() instead."
+    )
+
+
+def lock(runtime: Runtime, view: DataNodeView, editor_id: str | None) -> None:
+    """Take the edit lock of a node."""
+    node = runtime.aggregate(DataNode, view.id)
+    with runtime.lock:
+        node.lock_edit(editor_id, datetime.now())
+        runtime.record(node, reason="edit lock taken")
+
+
+def unlock(runtime: Runtime, view: DataNodeView, editor_id: str | None) -> None:
+    """Release the edit lock of a node."""
+    node = runtime.aggregate(DataNode, view.id)
+    with runtime.lock:
+        node.unlock_edit(editor_id, datetime.now())
+        runtime.record(node, reason="edit lock released")

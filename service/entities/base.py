@@ -1,0 +1,65 @@
+"""What every user-facing entity shares: an id and the source of its state.
+
+Entities are handles: attribute reads are lookups in the in-memory projection (never a
+storage read), so they always show the current state, and a time-travel view simply
+hands them an earlier state.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
+
+if TYPE_CHECKING:
+    from ledgerflow.projections.current import CurrentState
+    from ledgerflow.service.runtime import Runtime
+    from ledgerflow.storage.datanodes import Backends
+
+
+class ReadOnlyViewError(LedgerflowError):
+    """A write was attempted through a read-only (time-travel) view."""
+
+
+class Source(Protocol):
+    """Where entities read their state from, and whether they may be changed."""
+
+    @property
+    def state(self) -> CurrentState: ...
+    @property
+    def backends(self) -> Backends: ...
+    def visible(self, version: str) -> bool: ...
+    def writable(self) -> Runtime:
+        """The runtime to record commands with; raises ``ReadOnlyViewError`` on a read-only view."""
+        ...
+
+
+class EntityHandle:
+    """Base of Scenario, DataNode, Task, Job...: equality and hashing by id."""
+
+    __slots__ = ("_source", "id")
+    _table: str = ""
+
+    def __init__(self, entity_id: str, source: Source) -> None:
+        self.id = entity_id
+        self._source = source
+
+    def _view(self) -> Any:
+        try:
+            return getattr(self._source.state, self._table)[self.id]
+        except KeyError:
+            raise NonExistingEntity(f"{self.id} does not exist (it may have been deleted).") from None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EntityHandle) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.id!r})"
+
+    @property
+    def version(self) -> str:
+        """The application version the entity belongs to."""
+        return str(self._view().version)

@@ -1,0 +1,152 @@
+"""The composition root: the event store, the writer, the blob store and the live projection.
+
+Every command goes through ``Runtime.record``: under one lock it collects the aggregates'
+new events, folds them into the live projection (read-your-writes) and hands them to the
+group-commit writer, which makes them durable in batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TypeVar
+
+from ledgerflow.domain.entity import Entity
+from ledgerflow.domain.errors import NonExistingEntity
+from ledgerflow.projections.checkpoint import checkpoint_name, dump_state, load_state
+from ledgerflow.projections.current import CurrentState
+from ledgerflow.service.context import metadata
+from ledgerflow.storage.blobs import BlobStore
+from ledgerflow.storage.eventstore import EventStore
+from ledgerflow.storage.writer import CommittedGroup, GroupCommitWriter
+
+log = logging.getLogger("ledgerflow")
+
+A = TypeVar("A", bound=Entity)
+
+#: Write a new checkpoint at start-up when more events than this had to be replayed.
+CHECKPOINT_AFTER = 5_000
+
+
+def event_store_url(storage_folder: str, event_store: str | None) -> str:
+    """Where the log lives: the configured URL, ``LEDGERFLOW_EVENT_STORE``, or a SQLite file."""
+    url = event_store or os.environ.get("LEDGERFLOW_EVENT_STORE")
+    if url:
+        return url
+    return f"sqlite:///{Path(storage_folder).resolve() / 'events.db'}"
+
+
+class Runtime:
+    """Everything one process needs to read and write the log."""
+
+    def __init__(self, storage_folder: str, event_store: str | None = None) -> None:
+        self.storage_folder = Path(storage_folder)
+        self.url = event_store_url(storage_folder, event_store)
+        self.store = EventStore.open(self.url)
+        # Payload files survive a process crash without an fsync each; the log itself is fsynced.
+        self.blobs = BlobStore(self.storage_folder / "blobs", fsync=False)
+        self.lock = threading.RLock()
+        self._aggregates: dict[str, Entity] = {}
+        self._committed: deque[list[int]] = deque()
+        self.state = self._load_state()
+        self.writer = GroupCommitWriter(self.store, on_committed=self._on_committed)
+        self.closed = False
+
+    # -- start-up -------------------------------------------------------------------------
+    def _load_state(self) -> CurrentState:
+        saved = self.store.checkpoints.load(checkpoint_name())
+        state = load_state(saved[1]) if saved is not None else CurrentState()
+        start = state.position
+        for record in self.store.iter_records(after=state.position):
+            state.apply(record)
+        replayed = state.position - start
+        if replayed > CHECKPOINT_AFTER:
+            self.store.checkpoints.save(checkpoint_name(), state.position, dump_state(state))
+        return state
+
+    # -- commands -------------------------------------------------------------------------
+    def record(self, *aggregates: Entity, reason: str | None = None) -> Future[list[int]]:
+        """Record the new events of ``aggregates`` as one command; returns when it is durable."""
+        meta = metadata(reason)
+        with self.lock:
+            events = [event for aggregate in aggregates for event in aggregate.collect_events()]
+            decode = self.store.mapper.decode_row
+            for row in self.store.encode(events, meta):
+                self.state.apply(decode(0, *row))
+            for aggregate in aggregates:
+                self._aggregates[aggregate.id] = aggregate
+            return self.writer.submit(events, meta)
+
+    def aggregate(self, cls: type[A], entity_id: str) -> A:
+        """The aggregate of an entity, from the cache or rebuilt from its events."""
+        found = self._aggregates.get(entity_id)
+        if found is None:
+            try:
+                found = self.store.get_aggregate(entity_id)
+            except Exception as error:
+                raise NonExistingEntity(f"{entity_id} does not exist.") from error
+            self._aggregates[entity_id] = found
+        if not isinstance(found, cls):
+            raise NonExistingEntity(f"{entity_id} is not a {cls.__name__}.")
+        return found
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Wait until every recorded event is durable."""
+        self.writer.flush(timeout)
+
+    # -- other processes ------------------------------------------------------------------
+    def _on_committed(self, groups: Iterable[CommittedGroup]) -> None:
+        for group in groups:
+            if group.positions:
+                self._committed.append(group.positions)
+
+    def _advance_position(self) -> None:
+        while self._committed:
+            positions = self._committed.popleft()
+            if positions[0] == self.state.position + 1:
+                self.state.position = positions[-1]
+
+    def catch_up(self) -> int:
+        """Fold in the events other processes wrote; returns how many were new."""
+        with self.lock:
+            self._advance_position()
+            if self.store.max_position() <= self.state.position:
+                return 0
+            applied = 0
+            for record in self.store.iter_records(after=self.state.position):
+                if self.state.apply(record):
+                    applied += 1
+                    self._aggregates.pop(record.originator_id, None)
+            self._advance_position()
+            return applied
+
+    def resync(self) -> None:
+        """Rebuild the projection from the log (after a write conflict with another process)."""
+        with self.lock:
+            self._aggregates.clear()
+            self._committed.clear()
+            self.state = self._load_state()
+
+    # -- shutdown -------------------------------------------------------------------------
+    def save_checkpoint(self) -> None:
+        """Persist the projection so the next start replays only what follows."""
+        with self.lock:  # nothing may be recorded between the flush and the dump
+            self.flush()
+            self.catch_up()
+            self.store.checkpoints.save(checkpoint_name(), self.state.position, dump_state(self.state))
+
+    def close(self) -> None:
+        """Flush, checkpoint and release the store."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.save_checkpoint()
+        finally:
+            self.writer.close()
+            self.store.close()

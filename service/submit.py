@@ -1,0 +1,129 @@
+"""Submitting a scenario, sequence or task: record the submission and its jobs, then run them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import anyio
+
+from ledgerflow.domain.dag import TaskNode, task_order
+from ledgerflow.domain.ids import job_id, submission_id
+from ledgerflow.domain.job import Job as JobAggregate
+from ledgerflow.domain.submission import Submission as SubmissionAggregate
+from ledgerflow.service import session
+from ledgerflow.service.context import acting_as
+from ledgerflow.service.entities.base import EntityHandle
+from ledgerflow.service.entities.scenario import Scenario, Sequence
+from ledgerflow.service.entities.task import Job, Submission, Task
+from ledgerflow.service.live import live_source
+
+log = logging.getLogger("ledgerflow")
+
+Callback = Callable[[Job], Any]
+
+
+def _tasks_of(entity: EntityHandle) -> tuple[str, list[str]]:
+    state = session.current().runtime.state
+    if isinstance(entity, Scenario):
+        return "SCENARIO", list(state.scenarios[entity.id].task_ids)
+    if isinstance(entity, Sequence):
+        return "SEQUENCE", list(state.sequences[entity.id].task_ids)
+    if isinstance(entity, Task):
+        return "TASK", [entity.id]
+    raise TypeError(f"Only scenarios, sequences and tasks can be submitted, not {type(entity).__name__}.")
+
+
+def _config_id(entity: EntityHandle) -> str:
+    if isinstance(entity, Sequence):
+        return str(entity.name)
+    return str(entity.config_id)  # type: ignore[attr-defined]
+
+
+def create_submission(entity: EntityHandle, force: bool, properties: dict[str, Any]) -> str:
+    """Record a submission of ``entity`` and a job per task, in run order."""
+    current = session.current()
+    runtime = current.runtime
+    entity_type, task_ids = _tasks_of(entity)
+    tasks = runtime.state.tasks
+    order = task_order([TaskNode(t, tasks[t].input_ids, tasks[t].output_ids) for t in task_ids])
+    new_id = submission_id()
+    with acting_as(correlation_id=new_id), runtime.lock:
+        jobs = [
+            JobAggregate(
+                id=job_id(tasks[t].config_id),
+                task_id=t,
+                submission_id=new_id,
+                submit_entity_id=entity.id,
+                force=force,
+                version=current.version.name,
+            )
+            for t in order
+        ]
+        submission = SubmissionAggregate(
+            id=new_id,
+            entity_id=entity.id,
+            entity_type=entity_type,
+            entity_config_id=_config_id(entity),
+            job_ids=[j.id for j in jobs],
+            properties=properties,
+            version=current.version.name,
+        )
+        runtime.record(submission, *jobs, reason="submit")
+    return new_id
+
+
+def submit(
+    entity: EntityHandle,
+    force: bool = False,
+    wait: bool = False,
+    timeout: float | None = None,
+    callbacks: Iterable[Callback] | None = None,
+    **properties: Any,
+) -> Submission:
+    """Run ``entity``'s tasks in dependency order; skippable tasks with valid outputs are skipped."""
+    from ledgerflow.executor.orchestrator import running_service
+
+    new_id = create_submission(entity, force, dict(properties))
+    submission = Submission(new_id, live_source())
+    service = running_service()
+    if service is None:
+        log.warning(
+            "The orchestrator is not running: submission %s is recorded and its jobs will run when "
+            "Orchestrator().run() is called.",
+            new_id,
+        )
+        return submission
+    hooks = list(callbacks or [])
+    if hooks:
+
+        def relay(sub_id: str, changed_job: str) -> None:
+            if sub_id == new_id:
+                for hook in hooks:
+                    hook(Job(changed_job, live_source()))
+
+        service.listeners.append(relay)
+    try:
+        service.dispatch(new_id)
+        if wait and not service.synchronous:
+            submission.wait(timeout)
+    finally:
+        if hooks and service.synchronous:
+            service.listeners.remove(relay)
+    return submission
+
+
+async def asubmit(
+    entity: EntityHandle,
+    force: bool = False,
+    timeout: float | None = None,
+    callbacks: Iterable[Callback] | None = None,
+    **properties: Any,
+) -> Submission:
+    """Submit from async code and await the end of the submission without blocking the loop."""
+
+    def run() -> Submission:
+        return submit(entity, force=force, wait=True, timeout=timeout, callbacks=callbacks, **properties)
+
+    return await anyio.to_thread.run_sync(run)

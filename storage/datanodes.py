@@ -1,0 +1,212 @@
+"""Where data node values live: one backend per storage type.
+
+A write turns the value into bytes, stores them in the content-addressed blob store (so
+every earlier value stays readable) and, for a node with a user path, also writes that
+file atomically. A read returns a fresh object each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+from ledgerflow.domain.errors import DataNodeWritingError, NoData
+from ledgerflow.storage.blobs import BlobStore
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What a write recorded: the content hash, its size and where it lives."""
+
+    content_hash: str
+    size: int
+    location: str
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """What a backend needs to know of a data node."""
+
+    id: str
+    config_id: str
+    storage_type: str
+    properties: dict[str, Any]
+
+
+_MEMORY: dict[str, Any] = {}
+_RECENT: OrderedDict[str, bytes] = OrderedDict()
+_RECENT_LIMIT = 256
+
+
+def _remember(content_hash: str, data: bytes) -> None:
+    _RECENT[content_hash] = data
+    _RECENT.move_to_end(content_hash)
+    while len(_RECENT) > _RECENT_LIMIT:
+        _RECENT.popitem(last=False)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def user_path(spec: NodeSpec) -> Path | None:
+    """The file a user configured for the node, if any."""
+    path = spec.properties.get("path") or spec.properties.get("default_path")
+    return Path(path) if path else None
+
+
+class Backend(Protocol):
+    """Stores and loads the values of one storage type."""
+
+    def write(self, spec: NodeSpec, value: Any) -> Payload:
+        """Store ``value``; what was stored and where."""
+        ...
+
+    def read(self, spec: NodeSpec, content_hash: str) -> Any:
+        """The value of the write whose content hash is given."""
+        ...
+
+
+class BytesBackend:
+    """A backend whose values serialise to bytes (pickle, json)."""
+
+    def __init__(self, blobs: BlobStore) -> None:
+        self.blobs = blobs
+
+    def encode(self, spec: NodeSpec, value: Any) -> bytes:
+        raise NotImplementedError
+
+    def decode(self, spec: NodeSpec, data: bytes) -> Any:
+        raise NotImplementedError
+
+    def write(self, spec: NodeSpec, value: Any) -> Payload:
+        try:
+            data = self.encode(spec, value)
+        except Exception as error:
+            raise DataNodeWritingError(
+                f'DataNode "{spec.config_id}" ({spec.id}) cannot store this {type(value).__name__} '
+                f"as {spec.storage_type}: {error}. Its previous value is kept."
+            ) from error
+        ref = self.blobs.put(data)
+        _remember(ref.hash, data)
+        path = user_path(spec)
+        if path is not None:
+            _atomic_write(path, data)
+            return Payload(ref.hash, ref.size, str(path))
+        return Payload(ref.hash, ref.size, str(ref.location))
+
+    def read(self, spec: NodeSpec, content_hash: str) -> Any:
+        path = user_path(spec)
+        if path is not None and path.exists():
+            return self.decode(spec, path.read_bytes())
+        data = _RECENT.get(content_hash)
+        if data is None:
+            data = self.blobs.get(content_hash)
+            _remember(content_hash, data)
+        return self.decode(spec, data)
+
+
+class PickleBackend(BytesBackend):
+    """Values pickled (protocol 5)."""
+
+    def encode(self, spec: NodeSpec, value: Any) -> bytes:
+        return pickle.dumps(value, protocol=5)
+
+    def decode(self, spec: NodeSpec, data: bytes) -> Any:
+        return pickle.loads(data)
+
+
+class JsonBackend(BytesBackend):
+    """Values as JSON, with the node's optional encoder/decoder classes."""
+
+    def encode(self, spec: NodeSpec, value: Any) -> bytes:
+        encoder = spec.properties.get("encoder")
+        return json.dumps(value, cls=encoder if callable(encoder) else None).encode(
+            spec.properties.get("encoding") or "utf-8"
+        )
+
+    def decode(self, spec: NodeSpec, data: bytes) -> Any:
+        decoder = spec.properties.get("decoder")
+        text = data.decode(spec.properties.get("encoding") or "utf-8")
+        return json.loads(text, cls=decoder if callable(decoder) else None)
+
+
+def _hash_of(value: Any) -> tuple[str, int]:
+    """A content hash of an in-process value (unique when it cannot be pickled)."""
+    try:
+        data = pickle.dumps(value, protocol=5)
+    except Exception:
+        return f"unhashable-{uuid.uuid4().hex}", 0
+    return hashlib.sha256(data).hexdigest(), len(data)
+
+
+class InMemoryBackend:
+    """Values kept in this process only (development mode)."""
+
+    def write(self, spec: NodeSpec, value: Any) -> Payload:
+        content_hash, size = _hash_of(value)
+        _MEMORY[spec.id] = value
+        return Payload(content_hash, size, "memory")
+
+    def read(self, spec: NodeSpec, content_hash: str) -> Any:
+        if spec.id not in _MEMORY:
+            raise NoData(f'DataNode "{spec.config_id}" ({spec.id}) has no value in this process.')
+        return _MEMORY[spec.id]
+
+
+class GenericBackend:
+    """Values read and written by the user's own functions."""
+
+    def _fn(self, spec: NodeSpec, name: str) -> Callable[..., Any]:
+        fn = spec.properties.get(name)
+        if not callable(fn):
+            raise DataNodeWritingError(f'DataNode "{spec.config_id}" has no callable {name}.')
+        return cast(Callable[..., Any], fn)
+
+    def write(self, spec: NodeSpec, value: Any) -> Payload:
+        args = spec.properties.get("write_fct_args") or []
+        self._fn(spec, "write_fct")(value, *args)
+        content_hash, size = _hash_of(value)
+        return Payload(content_hash, size, "generic")
+
+    def read(self, spec: NodeSpec, content_hash: str) -> Any:
+        args = spec.properties.get("read_fct_args") or []
+        return self._fn(spec, "read_fct")(*args)
+
+
+class Backends:
+    """The backend of each storage type."""
+
+    def __init__(self, blobs: BlobStore) -> None:
+        self._by_type: dict[str, Backend] = {
+            "pickle": PickleBackend(blobs),
+            "json": JsonBackend(blobs),
+            "in_memory": InMemoryBackend(),
+            "generic": GenericBackend(),
+        }
+
+    def of(self, storage_type: str) -> Backend:
+        """The backend for a storage type; a clear error for types not supported yet."""
+        try:
+            return self._by_type[storage_type]
+        except KeyError:
+            raise DataNodeWritingError(
+                f'Storage type "{storage_type}" has no backend yet; use pickle, json, in_memory or generic.'
+            ) from None
