@@ -50,6 +50,11 @@ class SubmissionRun:
         tasks = state.tasks
         graph = [TaskNode(t, tasks[t].input_ids, tasks[t].output_ids) for t in self.task_of.values()]
         self.upstream = {job_of_task[t]: {job_of_task[u] for u in ups} for t, ups in upstream_tasks(graph).items()}
+        self.children: dict[str, list[str]] = {j: [] for j in self.job_ids}
+        for job_id in self.job_ids:
+            for parent in self.upstream.get(job_id, ()):
+                self.children[parent].append(job_id)
+        self.pending: list[str] = []  # PENDING jobs not launched yet, in run order
         self.launched: set[str] = set()
         self.finished = anyio.Event()
         self._group: anyio.abc.TaskGroup | None = None
@@ -68,6 +73,8 @@ class SubmissionRun:
                 job = runtime.aggregate(JobAggregate, job_id)
                 job.change_status(status, why, stacktrace)
                 self.statuses[job_id] = status
+                if status is Status.PENDING:
+                    self.pending.append(job_id)
                 jobs.append(job)
             submission = runtime.aggregate(SubmissionAggregate, self.submission_id)
             submission.update_status(aggregate_status(self.statuses.values()))
@@ -85,8 +92,10 @@ class SubmissionRun:
                 return False
         return True
 
-    def _unblocked(self) -> list[tuple[str, Status, str | None, list[str] | None]]:
-        waiting = [j for j in self.job_ids if self.statuses[j] in (Status.SUBMITTED, Status.BLOCKED)]
+    def _unblocked(self, candidates: list[str] | None = None) -> list[tuple[str, Status, str | None, list[str] | None]]:
+        """Status changes for waiting jobs (all, or only ``candidates``) whose inputs are now ready."""
+        pool = self.job_ids if candidates is None else candidates
+        waiting = [j for j in pool if self.statuses[j] in (Status.SUBMITTED, Status.BLOCKED)]
         changes: list[tuple[str, Status, str | None, list[str] | None]] = []
         for job_id in waiting:
             if self._inputs_ready(job_id):
@@ -117,7 +126,8 @@ class SubmissionRun:
 
     def _launch_ready(self) -> None:
         assert self._group is not None
-        for job_id in self.job_ids:
+        waiting, self.pending = self.pending, []
+        for job_id in waiting:
             if self.statuses[job_id] is Status.PENDING and job_id not in self.launched:
                 self.launched.add(job_id)
                 self._group.start_soon(self._run_job, job_id)
@@ -164,7 +174,8 @@ class SubmissionRun:
             self._record([(job_id, Status.COMPLETED, None, None)], extra=writes, reason="job completed")
 
     def _after(self, job_id: str) -> None:
-        changes = self._unblocked() if self.statuses[job_id] in _OK else self._abandoned(job_id)
+        ok = self.statuses[job_id] in _OK
+        changes = self._unblocked(self.children[job_id]) if ok else self._abandoned(job_id)
         if changes:
             self._record(changes)
         self._launch_ready()

@@ -63,6 +63,7 @@ class OrchestratorService:
         """Start a submission's jobs; in development mode, return when they are done."""
         if self.synchronous:
             self.loop.call(self._run, submission_id)
+            self.session.runtime.flush()  # when submit() returns, its results are in the log
         else:
             self.loop.portal.start_task_soon(self._run, submission_id)
 

@@ -49,7 +49,8 @@ class Runtime:
         self.url = event_store_url(storage_folder, event_store)
         self.store = EventStore.open(self.url)
         # Payload files survive a process crash without an fsync each; the log itself is fsynced.
-        self.blobs = BlobStore(self.storage_folder / "blobs", fsync=False)
+        # Small payloads go into the event store with their events; larger ones into files.
+        self.blobs = BlobStore(self.storage_folder / "blobs", fsync=False, inline=self.store.inline_blobs)
         self.lock = threading.RLock()
         self._aggregates: dict[str, Entity] = {}
         self._committed: deque[list[int]] = deque()
@@ -75,12 +76,13 @@ class Runtime:
         meta = metadata(reason)
         with self.lock:
             events = [event for aggregate in aggregates for event in aggregate.collect_events()]
+            rows = self.store.encode(events, meta)
             decode = self.store.mapper.decode_row
-            for row in self.store.encode(events, meta):
+            for row in rows:
                 self.state.apply(decode(0, *row))
             for aggregate in aggregates:
                 self._aggregates[aggregate.id] = aggregate
-            return self.writer.submit(events, meta)
+            return self.writer.submit(events, meta, rows)
 
     def aggregate(self, cls: type[A], entity_id: str) -> A:
         """The aggregate of an entity, from the cache or rebuilt from its events."""

@@ -3,6 +3,10 @@
 Blobs live in fan-out folders (``ab/cdef…`` for hash ``abcdef…``). A write goes to a temporary
 file in ``.tmp/`` that is fsynced and renamed into place, so a crash never leaves a partial blob;
 writing a value that is already stored writes nothing. Reads verify the hash.
+
+With ``inline`` attached, values up to its size limit are not files but rows of the event
+store's own database, committed with the events that record them (``inline_blobs.py``);
+their recorded location is ``"db"``.
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from ledgerflow.storage.errors import BlobCorrupted, BlobNotFound, BlobStoreError
+from ledgerflow.storage.inline_blobs import InlineBlobs
 
-__all__ = ["BlobRef", "BlobStore"]
+__all__ = ["INLINE_LOCATION", "BlobRef", "BlobStore"]
+
+#: The location recorded for a payload kept in the event store's database.
+INLINE_LOCATION = "db"
 
 _CHUNK = 1 << 20
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -34,21 +42,31 @@ class BlobRef(NamedTuple):
 class BlobStore:
     """Store and fetch immutable byte strings by their sha256."""
 
-    def __init__(self, folder: str | os.PathLike[str], *, fsync: bool = True) -> None:
+    def __init__(
+        self, folder: str | os.PathLike[str], *, fsync: bool = True, inline: InlineBlobs | None = None
+    ) -> None:
         self.folder = Path(folder).absolute()
         self.fsync = fsync
+        self.inline = inline
         self._tmp = self.folder / ".tmp"
+        # What this process already stored or found intact: no file system call for those.
+        self._known: set[str] = set()
+        self._folders: set[str] = set()
 
     def put(self, data: bytes) -> BlobRef:
         """Store ``data`` (once: an identical value is not written again)."""
         digest = hashlib.sha256(data).hexdigest()
-        if not self._is_intact(digest, len(data)):
+        if self.inline is not None and len(data) <= self.inline.limit:
+            if digest not in self._known:
+                self.inline.stage(digest, data)
+                self._known.add(digest)
+            return BlobRef(digest, len(data), INLINE_LOCATION)
+        if digest not in self._known and not self._is_intact(digest, len(data)):
             try:
                 self._place(self._spool([data]), digest)
             except OSError as error:
-                raise BlobStoreError(
-                    f"Cannot write blob {digest} in {self.folder}: {error}"
-                ) from error
+                raise BlobStoreError(f"Cannot write blob {digest} in {self.folder}: {error}") from error
+        self._known.add(digest)
         return self._ref(digest, len(data))
 
     def put_file(self, path: str | os.PathLike[str]) -> BlobRef:
@@ -73,7 +91,10 @@ class BlobStore:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise BlobNotFound(f"Blob {digest} is not in the blob store {self.folder}.") from None
+            inline = self.inline.get(digest) if self.inline is not None else None
+            if inline is None:
+                raise BlobNotFound(f"Blob {digest} is not in the blob store {self.folder}.") from None
+            data = inline
         except OSError as error:
             raise BlobStoreError(f"Cannot read blob {digest} at {path}: {error}") from error
         if hashlib.sha256(data).hexdigest() != digest:
@@ -104,7 +125,9 @@ class BlobStore:
 
     def _spool(self, chunks: Iterable[bytes]) -> Path:
         """Write chunks to a new temporary file in the store; removed again on any failure."""
-        self._tmp.mkdir(parents=True, exist_ok=True)
+        if ".tmp" not in self._folders:
+            self._tmp.mkdir(parents=True, exist_ok=True)
+            self._folders.add(".tmp")
         fd, name = tempfile.mkstemp(dir=self._tmp)
         try:
             with os.fdopen(fd, "wb") as file:
@@ -122,8 +145,14 @@ class BlobStore:
         """Rename a complete temporary file to its final name (atomic)."""
         target = self.path(digest)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(temp, target)
+            if digest[:2] not in self._folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(digest[:2])
+            try:
+                os.replace(temp, target)
+            except FileNotFoundError:  # the folder was removed behind our back
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(temp, target)
             if self.fsync:
                 _fsync_folder(target.parent)
         except BaseException:

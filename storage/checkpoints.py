@@ -20,9 +20,7 @@ class SqlRunner(Protocol):
 
     dialect: str
 
-    def run(
-        self, statement: str, params: Sequence[Any] = (), *, commit: bool = False
-    ) -> list[tuple[Any, ...]]:
+    def run(self, statement: str, params: Sequence[Any] = (), *, commit: bool = False) -> list[tuple[Any, ...]]:
         """Execute one statement (``?`` placeholders) in its own transaction."""
         ...
 
@@ -40,9 +38,7 @@ class CheckpointStore:
 
     def create_table(self) -> None:
         """Create the table if it does not exist."""
-        blob, stamp = (
-            ("BYTEA", "TIMESTAMPTZ") if self._runner.dialect == "postgresql" else ("BLOB", "TEXT")
-        )
+        blob, stamp = ("BYTEA", "TIMESTAMPTZ") if self._runner.dialect == "postgresql" else ("BLOB", "TEXT")
         self._runner.run(
             f"CREATE TABLE IF NOT EXISTS {self._table} (name TEXT PRIMARY KEY, "
             f"position BIGINT NOT NULL, saved_at {stamp} NOT NULL, data {blob} NOT NULL)",

@@ -208,9 +208,7 @@ class LedgerMapper(Mapper[str]):
             notification.state,
         )
 
-    def decode_row(
-        self, position: int, originator_id: str, version: int, topic: str, state: bytes
-    ) -> Record:
+    def decode_row(self, position: int, originator_id: str, version: int, topic: str, state: bytes) -> Record:
         """Decode one stored row to a ``Record``; its payload is upcast like the event class."""
         if self._fast:
             try:
@@ -274,9 +272,7 @@ def _upcast(cls: Any, state: dict[str, Any]) -> None:
         from_version += 1
 
 
-def _deserialisation_error(
-    topic: str, originator_id: object, error: Exception
-) -> MapperDeserialisationError:
+def _deserialisation_error(topic: str, originator_id: object, error: Exception) -> MapperDeserialisationError:
     return MapperDeserialisationError(
         f"Failed to deserialise a stored event with topic '{topic}' of '{originator_id}': {error}"
     )

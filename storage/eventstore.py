@@ -22,6 +22,7 @@ from eventsourcing.utils import Environment, EnvType
 from ledgerflow.storage.checkpoints import CheckpointStore
 from ledgerflow.storage.codec import LedgerMapper, Record, StoredRow
 from ledgerflow.storage.errors import AggregateNotFound, EventStoreError
+from ledgerflow.storage.inline_blobs import InlineBlobs
 from ledgerflow.storage.sqlite_file import check_sqlite_file
 
 __all__ = ["DomainEvent", "EventStore", "Group", "LedgerApplication"]
@@ -52,15 +53,11 @@ class LedgerApplication(Application[str]):
 class _Recorder(Protocol):
     dialect: str
 
-    def insert_rows(self, rows: Sequence[StoredRow]) -> list[int]: ...
-    def select_rows(
-        self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()
-    ) -> list[_Row]: ...
+    def insert_rows(self, rows: Sequence[StoredRow], blobs: Sequence[tuple[str, bytes]] = ()) -> list[int]: ...
+    def select_rows(self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()) -> list[_Row]: ...
     def select_aggregate_rows(self, originator_id: str) -> list[_Row]: ...
     def max_notification_id(self) -> int | None: ...
-    def run(
-        self, statement: str, params: Sequence[Any] = (), *, commit: bool = False
-    ) -> list[tuple[Any, ...]]: ...
+    def run(self, statement: str, params: Sequence[Any] = (), *, commit: bool = False) -> list[tuple[Any, ...]]: ...
     def qualify(self, table: str) -> str: ...
 
 
@@ -73,12 +70,11 @@ class EventStore:
         self.mapper = cast(LedgerMapper, app.mapper)
         self.recorder = cast(_Recorder, app.recorder)
         self.checkpoints = CheckpointStore(self.recorder)
+        self.inline_blobs = InlineBlobs(self.recorder)
         self._closed = False
 
     @classmethod
-    def open(
-        cls, url: str | os.PathLike[str], *, create: bool = True, durability: Durability = "full"
-    ) -> EventStore:
+    def open(cls, url: str | os.PathLike[str], *, create: bool = True, durability: Durability = "full") -> EventStore:
         """Open (and by default create) the store at ``url``.
 
         ``durability="normal"`` (SQLite only) skips the fsync of each commit: faster, and in WAL
@@ -117,8 +113,7 @@ class EventStore:
             from ledgerflow.storage.postgres import parse_postgres_url
         except ImportError as error:
             raise EventStoreError(
-                "A PostgreSQL event store needs the 'postgres' extra: "
-                f"pip install 'ledgerflow[postgres]' ({error})."
+                f"A PostgreSQL event store needs the 'postgres' extra: pip install 'ledgerflow[postgres]' ({error})."
             ) from error
         target = parse_postgres_url(url)
         with target.opening(create=create) as exists:
@@ -130,23 +125,22 @@ class EventStore:
         try:
             store = cls(LedgerApplication(env=env), where)
             store.checkpoints.create_table()
+            store.inline_blobs.create_table()
         except (PersistenceError, OSError) as error:
             raise EventStoreError(f"Cannot open the event store {where}: {error}") from error
         return store
 
-    def encode(
-        self, events: Sequence[DomainEvent], meta: Mapping[str, Any] | None = None
-    ) -> list[StoredRow]:
+    def encode(self, events: Sequence[DomainEvent], meta: Mapping[str, Any] | None = None) -> list[StoredRow]:
         """Encode one command's events (with its metadata) to stored rows."""
         return self.mapper.encode_rows(events, meta)
 
-    def insert(self, groups: Sequence[Sequence[StoredRow]]) -> list[list[int]]:
+    def insert(self, groups: Sequence[Sequence[StoredRow]], blobs: Sequence[tuple[str, bytes]] = ()) -> list[list[int]]:
         """Insert encoded groups in one transaction; their positions, group by group.
 
         A version conflict raises ``eventsourcing.persistence.IntegrityError`` and writes nothing.
         """
         rows = [row for group in groups for row in group]
-        positions = self.recorder.insert_rows(rows) if rows else []
+        positions = self.recorder.insert_rows(rows, blobs) if rows or blobs else []
         if len(positions) != len(rows):
             msg = f"The event store {self.where} gave {len(positions)} positions for {len(rows)}."
             raise EventStoreError(msg)
@@ -171,9 +165,7 @@ class EventStore:
         decode = self.mapper.decode_row
         return [decode(*row) for row in self.recorder.select_rows(after, until, limit, topics)]
 
-    def iter_records(
-        self, after: int = 0, until: int | None = None, page: int = 1000
-    ) -> Iterator[Record]:
+    def iter_records(self, after: int = 0, until: int | None = None, page: int = 1000) -> Iterator[Record]:
         """Every record after ``after`` up to ``until`` (default: the log's end when called)."""
         if until is None:
             until = self.max_position()
@@ -199,9 +191,7 @@ class EventStore:
             return self.app.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             at = f" at version {version}" if version is not None else ""
-            raise AggregateNotFound(
-                f"No aggregate {aggregate_id!r}{at} in the event store {self.where}."
-            ) from None
+            raise AggregateNotFound(f"No aggregate {aggregate_id!r}{at} in the event store {self.where}.") from None
 
     def close(self) -> None:
         """Release the database connections."""

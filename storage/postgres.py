@@ -20,6 +20,7 @@ from psycopg.sql import SQL, Identifier
 
 from ledgerflow.storage.codec import StoredRow
 from ledgerflow.storage.errors import EventStoreError
+from ledgerflow.storage.inline_blobs import TABLE as INLINE_TABLE
 
 __all__ = ["LedgerPostgresRecorder", "PostgresTarget", "parse_postgres_url"]
 
@@ -83,9 +84,7 @@ class PostgresTarget(NamedTuple):
             try:
                 conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"ledgerflow:{self.schema}"])
                 if create:
-                    conn.execute(
-                        SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(self.schema))
-                    )
+                    conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(self.schema)))
                 table = f"{_quote(self.schema)}.{_quote('ledgerflow_events')}"
                 found = conn.execute("SELECT to_regclass(%s)", [table]).fetchone()
             except psycopg.Error as error:
@@ -98,9 +97,7 @@ class PostgresTarget(NamedTuple):
 
     def _unreachable(self, error: psycopg.Error) -> EventStoreError:
         reason = (str(error).strip() or type(error).__name__).splitlines()[0]
-        return EventStoreError(
-            f"Cannot connect to the PostgreSQL event store {self.display}: {reason}"
-        )
+        return EventStoreError(f"Cannot connect to the PostgreSQL event store {self.display}: {reason}")
 
 
 def parse_postgres_url(url: str) -> PostgresTarget:
@@ -136,15 +133,28 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
 
     dialect = "postgresql"
 
-    def insert_rows(self, rows: Sequence[StoredRow]) -> list[int]:
-        """Insert rows in one transaction; their positions."""
+    def insert_rows(self, rows: Sequence[StoredRow], blobs: Sequence[tuple[str, bytes]] = ()) -> list[int]:
+        """Insert rows in one transaction; their positions.
+
+        The small payloads they use are committed first, in their own transaction, so a payload
+        is never missing for a committed event.
+        """
+        if blobs:
+            with (
+                self.datastore.get_connection() as conn,
+                conn.transaction(),
+                conn.cursor() as curs,
+            ):
+                curs.executemany(
+                    f"INSERT INTO {self.qualify(INLINE_TABLE)} (hash, data) VALUES (%s, %s) "
+                    "ON CONFLICT (hash) DO NOTHING",
+                    list(blobs),
+                )
         if not rows:
             return []
         return list(self.insert_events([StoredEvent(*row) for row in rows]) or ())
 
-    def select_rows(
-        self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()
-    ) -> list[Row]:
+    def select_rows(self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()) -> list[Row]:
         """Rows ``(position, originator_id, version, topic, state)`` after a position."""
         statement = "SELECT notification_id, originator_id, originator_version, topic, state "
         statement += f"FROM {self._table()} WHERE notification_id > %s"
@@ -165,9 +175,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         statement += f"FROM {self._table()} WHERE originator_id = %s ORDER BY originator_version"
         return self._query(statement, [originator_id])
 
-    def run(
-        self, statement: str, params: Sequence[Any] = (), *, commit: bool = False
-    ) -> list[tuple[Any, ...]]:
+    def run(self, statement: str, params: Sequence[Any] = (), *, commit: bool = False) -> list[tuple[Any, ...]]:
         """Execute one statement (``?`` placeholders) in its own transaction."""
         with (
             self.datastore.get_connection() as conn,

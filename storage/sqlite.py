@@ -35,6 +35,7 @@ from eventsourcing.sqlite import (
 from eventsourcing.utils import Environment, EnvType
 
 from ledgerflow.storage.codec import StoredRow
+from ledgerflow.storage.inline_blobs import TABLE as INLINE_TABLE
 from ledgerflow.storage.sqlite_file import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = ["LedgerSQLiteFactory", "LedgerSQLiteRecorder"]
@@ -114,14 +115,14 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         c.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         super()._create_table(c)
 
-    def insert_rows(self, rows: Sequence[StoredRow]) -> list[int]:
-        """Insert rows in one transaction; their positions."""
+    def insert_rows(self, rows: Sequence[StoredRow], blobs: Sequence[tuple[str, bytes]] = ()) -> list[int]:
+        """Insert rows (and the small payloads they use) in one transaction; their positions."""
         with self.datastore.transaction(commit=True) as c:
+            if blobs:
+                c.executemany(f"INSERT OR IGNORE INTO {INLINE_TABLE} (hash, data) VALUES (?, ?)", blobs)
             return self._insert_rows(c, rows)
 
-    def _insert_events(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **_: Any
-    ) -> Sequence[int] | None:
+    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **_: Any) -> Sequence[int] | None:
         rows = [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored_events]
         return self._insert_rows(c, rows)  # type: ignore[arg-type]
 
@@ -140,13 +141,10 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         c.execute(f"SELECT rowid FROM {table} WHERE rowid>? ORDER BY rowid", (before,))
         return [row[0] for row in c.fetchall()]
 
-    def select_rows(
-        self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()
-    ) -> list[Row]:
+    def select_rows(self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()) -> list[Row]:
         """Rows ``(position, originator_id, version, topic, state)`` after a position."""
         statement = (
-            "SELECT rowid, originator_id, originator_version, topic, state "
-            f"FROM {self.events_table_name} WHERE rowid>?"
+            f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} WHERE rowid>?"
         )
         params: list[Any] = [after]
         if until is not None:
@@ -167,9 +165,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         )
         return self.run(statement, [originator_id])
 
-    def run(
-        self, statement: str, params: Sequence[Any] = (), *, commit: bool = False
-    ) -> list[tuple[Any, ...]]:
+    def run(self, statement: str, params: Sequence[Any] = (), *, commit: bool = False) -> list[tuple[Any, ...]]:
         """Execute one statement (``?`` placeholders) in its own transaction."""
         with self.datastore.transaction(commit=commit) as c:
             cursor = c.sqlite_cursor

@@ -47,9 +47,7 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
     if not header:
         return  # an empty file is an empty SQLite database
     if header != _MAGIC:
-        raise EventStoreError(
-            f"{path} is not a ledgerflow event store (not an SQLite database). {_ADVICE}"
-        )
+        raise EventStoreError(f"{path} is not a ledgerflow event store (not an SQLite database). {_ADVICE}")
     app_id, user_version, tables, columns = _inspect(path)
     if app_id not in (0, APPLICATION_ID) or (tables and app_id != APPLICATION_ID):
         names = ", ".join(sorted(tables)) or "none"
@@ -63,9 +61,7 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
             f"this one reads up to {SCHEMA_VERSION}). Upgrade ledgerflow to open it."
         )
     if "stored_events" in tables and columns != _EVENT_COLUMNS:
-        raise EventStoreError(
-            f"The event store {path} has an incompatible stored_events table {columns}. {_ADVICE}"
-        )
+        raise EventStoreError(f"The event store {path} has an incompatible stored_events table {columns}. {_ADVICE}")
     if not create and "stored_events" not in tables:
         raise EventStoreError(f"No event store at {path}: the database has no events table.")
 
@@ -79,14 +75,10 @@ def _inspect(path: Path) -> tuple[int, int, set[str], list[tuple[str, str, int]]
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
-        rows = conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-        ).fetchall()
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'").fetchall()
         info = conn.execute("PRAGMA table_info(stored_events)").fetchall()
     except sqlite3.DatabaseError as error:
-        raise EventStoreError(
-            f"{path} is damaged or not a ledgerflow event store ({error}). {_ADVICE}"
-        ) from error
+        raise EventStoreError(f"{path} is damaged or not a ledgerflow event store ({error}). {_ADVICE}") from error
     finally:
         conn.close()
     columns = [(row[1], str(row[2]).upper(), row[5]) for row in info]

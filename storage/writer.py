@@ -45,6 +45,7 @@ class _Pending(NamedTuple):
     events: Sequence[DomainEvent]
     meta: Mapping[str, Any] | None
     future: Future[list[int]]
+    rows: list[StoredRow] | None
 
 
 class GroupCommitWriter:
@@ -73,15 +74,21 @@ class GroupCommitWriter:
         atexit.register(self._close_at_exit)
 
     def submit(
-        self, events: Sequence[DomainEvent], meta: Mapping[str, Any] | None = None
+        self,
+        events: Sequence[DomainEvent],
+        meta: Mapping[str, Any] | None = None,
+        rows: list[StoredRow] | None = None,
     ) -> Future[list[int]]:
-        """Queue one command's events; the future gives their positions once durable."""
+        """Queue one command's events; the future gives their positions once durable.
+
+        ``rows``: the events already encoded by ``store.encode(events, meta)`` (saves encoding twice).
+        """
         future: Future[list[int]] = Future()
         with self._lock:
             if self._closing:
                 raise WriterClosed("The event writer is closed: no more events can be saved.")
             self._submitted += 1
-            self._queue.append(_Pending(self._submitted, list(events), meta, future))
+            self._queue.append(_Pending(self._submitted, list(events), meta, future, rows))
             self._work.notify()
         return future
 
@@ -147,9 +154,7 @@ class GroupCommitWriter:
                 self._progress.notify_all()
 
     @staticmethod
-    def _fail_unresolved(
-        batch: list[_Pending], error: BaseException
-    ) -> list[tuple[_Pending, BaseException]]:
+    def _fail_unresolved(batch: list[_Pending], error: BaseException) -> list[tuple[_Pending, BaseException]]:
         failed = [(p, error) for p in batch if not p.future.done()]
         for pending, _ in failed:
             pending.future.set_exception(error)
@@ -172,24 +177,38 @@ class GroupCommitWriter:
             if not pending.future.set_running_or_notify_cancel():
                 continue  # cancelled before it was written: withdrawn
             try:
-                encoded.append((pending, self.store.encode(pending.events, pending.meta)))
+                rows = pending.rows
+                if rows is None:
+                    rows = self.store.encode(pending.events, pending.meta)
+                encoded.append((pending, rows))
             except Exception as error:
                 failed.append((pending, error))
         committed: list[tuple[_Pending, list[int]]] = []
+        blobs = self.store.inline_blobs.drain()
         try:
-            positions = self.store.insert([stored for _, stored in encoded])
+            positions = self.store.insert([stored for _, stored in encoded], blobs)
             committed = [(p, pos) for (p, _), pos in zip(encoded, positions, strict=True)]
         except IntegrityError as error:
+            self._save_blobs(blobs)
             if len(encoded) == 1:
                 failed.append((encoded[0][0], error))
             else:
                 committed = self._one_by_one(encoded, failed)
         except Exception as error:
+            self.store.inline_blobs.restore(blobs)
             failed.extend((p, error) for p, _ in encoded)
         self._announce(committed)
         for pending, failure in failed:
             pending.future.set_exception(failure)
         return failed
+
+    def _save_blobs(self, blobs: list[tuple[str, bytes]]) -> None:
+        """Commit staged payloads on their own (their events' batch was refused)."""
+        try:
+            self.store.insert([], blobs)
+        except Exception:
+            self.store.inline_blobs.restore(blobs)
+            raise
 
     def _one_by_one(
         self,

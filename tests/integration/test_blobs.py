@@ -79,13 +79,12 @@ def test_a_corrupted_blob_is_detected(blobs: BlobStore) -> None:
 def test_a_truncated_blob_is_rewritten_by_put(blobs: BlobStore) -> None:
     ref = blobs.put(b"full value")
     blobs.path(ref.hash).write_bytes(b"full")
-    blobs.put(b"full value")
-    assert blobs.get(ref.hash) == b"full value"
+    reopened = BlobStore(blobs.folder)  # a process that did not write it checks the file
+    reopened.put(b"full value")
+    assert reopened.get(ref.hash) == b"full value"
 
 
-def test_a_failing_write_leaves_no_partial_file(
-    blobs: BlobStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failing_write_leaves_no_partial_file(blobs: BlobStore, monkeypatch: pytest.MonkeyPatch) -> None:
     def disk_full(fd: int) -> None:
         raise OSError(28, "No space left on device")
 

@@ -101,3 +101,19 @@ def test_deleted_node_is_gone_but_others_stay(workdir: Path) -> None:
     assert lf.exists(scenario.additional_data_nodes["b"].id)
     with pytest.raises(AttributeError):
         _ = scenario.a
+
+
+def test_small_values_live_in_the_log_database_and_large_ones_in_files(workdir: Path) -> None:
+    Config.configure_core(mode="experiment", version_number="kept")  # survives a new session
+    scenario = scenario_with(Config.configure_data_node("small"), Config.configure_data_node("large"))
+    scenario.small.write("tiny")
+    scenario.large.write(b"x" * 200_000)
+    assert scenario.small.edits[-1]["location"] == "db"
+    large_file = workdir / ".ledgerflow" / "blobs" / scenario.large.edits[-1]["location"]
+    assert large_file.is_file() and large_file.stat().st_size > 200_000
+    lf.Orchestrator().stop()  # flushes; a new session reads both back from storage
+    from ledgerflow.service import session
+
+    session.close()
+    reopened = lf.get(scenario.id)
+    assert reopened.small.read() == "tiny" and reopened.large.read() == b"x" * 200_000

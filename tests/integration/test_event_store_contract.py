@@ -33,9 +33,7 @@ from ledgerflow.storage import (
     WriterClosed,
 )
 
-POSTGRES_URL = os.environ.get(
-    "LEDGERFLOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_URL = os.environ.get("LEDGERFLOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 class Thing(Entity):
@@ -115,9 +113,7 @@ class EventStoreContract:
     # -- append and read -------------------------------------------------------------------
     def test_append_returns_positions_and_read_returns_records(self, store: EventStore) -> None:
         meta = {"actor": "alice", "correlation_id": "SUBMISSION_1", "reason": "test"}
-        positions = store.append(
-            [(thing_events("THING_a", 1), meta), (thing_events("THING_b"), None)]
-        )
+        positions = store.append([(thing_events("THING_a", 1), meta), (thing_events("THING_b"), None)])
         assert positions == [[1, 2], [3]]
         records = store.read()
         assert [r.position for r in records] == [1, 2, 3]
@@ -209,9 +205,7 @@ class EventStoreContract:
         def command_loop(worker: int) -> None:
             for i in range(40):
                 size = 1 + (i % 3)
-                future = writer.submit(
-                    thing_events(f"THING_{worker}_{i}", size - 1), {"actor": f"w{worker}"}
-                )
+                future = writer.submit(thing_events(f"THING_{worker}_{i}", size - 1), {"actor": f"w{worker}"})
                 with lock:
                     submitted.append((f"THING_{worker}_{i}", size, future))
 
@@ -230,9 +224,7 @@ class EventStoreContract:
             positions = future.result()
             assert len(positions) == size
             assert [by_position[p].originator_id for p in positions] == [thing_id] * size
-            assert [by_position[p].originator_version for p in positions] == list(
-                range(1, size + 1)
-            )
+            assert [by_position[p].originator_version for p in positions] == list(range(1, size + 1))
         assert sorted(p for group in committed for p in group.positions) == all_positions
 
     def test_a_conflicting_command_fails_alone_in_its_batch(self, store: EventStore) -> None:
@@ -315,8 +307,7 @@ class EventStoreContract:
         context = multiprocessing.get_context("spawn")
         start, errors = context.Barrier(2), context.Queue()
         children = [
-            context.Process(target=append_in_child, args=(url, f"P{i}", 400, start, errors))
-            for i in range(2)
+            context.Process(target=append_in_child, args=(url, f"P{i}", 400, start, errors)) for i in range(2)
         ]  # both start appending together (the barrier)
         for child in children:
             child.start()
