@@ -72,6 +72,20 @@ def run(
     raise typer.Exit(completed.returncode)
 
 
+#: Command modules; each defines ``register(app)``.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _register_commands() -> None:
+    from importlib import import_module
+
+    for name in COMMAND_MODULES:
+        import_module(f"ledgerflow.commands.{name}").register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

@@ -34,13 +34,19 @@ class Job(Entity):
         reason: str | None = None,
         stacktrace: list[str] | None = None,
         retry: bool = False,
+        fingerprint: str | None = None,
     ) -> None:
-        """Move to ``status`` if the transition rules allow it."""
+        """Move to ``status`` if the transition rules allow it.
+
+        ``fingerprint``: on COMPLETED, the cache key the outputs were produced under.
+        """
         check_transition(self.id, self.status, status, retry=retry)
-        self._status_changed(int(status), reason, stacktrace)
+        self._status_changed(int(status), reason, stacktrace, fingerprint)
 
     @event("StatusChanged", topic="ledgerflow.job.status_changed")
-    def _status_changed(self, status: int, reason: str | None, stacktrace: list[str] | None) -> None:
+    def _status_changed(
+        self, status: int, reason: str | None, stacktrace: list[str] | None, fingerprint: str | None
+    ) -> None:
         self.status = Status(status)
 
     def delete(self) -> None:

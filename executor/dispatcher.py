@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import anyio
 
@@ -23,7 +23,7 @@ from ledgerflow.domain.submission import Submission as SubmissionAggregate
 from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.executor.jobspec import InputSpec, JobOutcome, JobSpec
 from ledgerflow.executor.runners import Runner
-from ledgerflow.executor.skip import needs_to_run
+from ledgerflow.executor.skip import decide
 from ledgerflow.service.context import acting_as
 from ledgerflow.service.datanodes import node_spec
 from ledgerflow.service.runtime import Runtime
@@ -32,6 +32,16 @@ log = logging.getLogger("ledgerflow")
 
 JobCallback = Callable[[str], None]
 _OK = (Status.COMPLETED, Status.SKIPPED)
+
+
+class Change(NamedTuple):
+    """One job status change to record."""
+
+    job_id: str
+    status: Status
+    reason: str | None = None
+    stacktrace: list[str] | None = None
+    fingerprint: str | None = None
 
 
 class SubmissionRun:
@@ -62,16 +72,16 @@ class SubmissionRun:
     # -- recording ----------------------------------------------------------------------
     def _record(
         self,
-        changes: Sequence[tuple[str, Status, str | None, list[str] | None]],
+        changes: Sequence[Change],
         extra: Sequence[Entity] = (),
         reason: str | None = None,
     ) -> None:
         runtime = self.runtime
         with runtime.lock:
             jobs = []
-            for job_id, status, why, stacktrace in changes:
+            for job_id, status, why, stacktrace, fingerprint in changes:
                 job = runtime.aggregate(JobAggregate, job_id)
-                job.change_status(status, why, stacktrace)
+                job.change_status(status, why, stacktrace, fingerprint=fingerprint)
                 self.statuses[job_id] = status
                 if status is Status.PENDING:
                     self.pending.append(job_id)
@@ -92,22 +102,22 @@ class SubmissionRun:
                 return False
         return True
 
-    def _unblocked(self, candidates: list[str] | None = None) -> list[tuple[str, Status, str | None, list[str] | None]]:
+    def _unblocked(self, candidates: list[str] | None = None) -> list[Change]:
         """Status changes for waiting jobs (all, or only ``candidates``) whose inputs are now ready."""
         pool = self.job_ids if candidates is None else candidates
         waiting = [j for j in pool if self.statuses[j] in (Status.SUBMITTED, Status.BLOCKED)]
-        changes: list[tuple[str, Status, str | None, list[str] | None]] = []
+        changes: list[Change] = []
         for job_id in waiting:
             if self._inputs_ready(job_id):
-                changes.append((job_id, Status.PENDING, None, None))
+                changes.append(Change(job_id, Status.PENDING))
             elif self.statuses[job_id] is Status.SUBMITTED:
-                changes.append((job_id, Status.BLOCKED, "inputs not ready", None))
+                changes.append(Change(job_id, Status.BLOCKED, "inputs not ready"))
         return changes
 
-    def _abandoned(self, failed_job: str) -> list[tuple[str, Status, str | None, list[str] | None]]:
+    def _abandoned(self, failed_job: str) -> list[Change]:
         downstream = downstream_closure(failed_job, self.upstream)
         return [
-            (j, Status.ABANDONED, f"upstream job {failed_job} did not complete", None)
+            Change(j, Status.ABANDONED, f"upstream job {failed_job} did not complete")
             for j in self.job_ids
             if j in downstream and self.statuses[j] in (Status.SUBMITTED, Status.BLOCKED, Status.PENDING)
         ]
@@ -150,18 +160,18 @@ class SubmissionRun:
         state = self.runtime.state
         job = state.jobs[job_id]
         task = state.tasks[self.task_of[job_id]]
-        reason = None if job.force else needs_to_run(state, task, datetime.now())
-        if reason is None and not job.force:
-            self._record([(job_id, Status.SKIPPED, "outputs are up to date", None)])
+        decision = decide(state, task, job.force, datetime.now())
+        if not decision.run:
+            self._record([Change(job_id, Status.SKIPPED, decision.reason)])
         else:
-            self._record([(job_id, Status.RUNNING, reason or "forced", None)])
+            self._record([Change(job_id, Status.RUNNING, decision.reason)])
             outcome = await self.runner.run(self._spec(job_id))
-            self._finish(job_id, task.output_ids, outcome)
+            self._finish(job_id, task.output_ids, outcome, decision.fingerprint)
         self._after(job_id)
 
-    def _finish(self, job_id: str, output_ids: list[str], outcome: JobOutcome) -> None:
+    def _finish(self, job_id: str, output_ids: list[str], outcome: JobOutcome, fingerprint: str | None) -> None:
         if outcome.failed:
-            self._record([(job_id, Status.FAILED, outcome.error, outcome.stacktrace)], reason="job failed")
+            self._record([Change(job_id, Status.FAILED, outcome.error, outcome.stacktrace)], reason="job failed")
             return
         runtime = self.runtime
         now = datetime.now()
@@ -171,7 +181,8 @@ class SubmissionRun:
                 node = runtime.aggregate(DataNodeAggregate, dn_id)
                 node.record_write(payload.content_hash, payload.size, payload.location, "write", now, job_id=job_id)
                 writes.append(node)
-            self._record([(job_id, Status.COMPLETED, None, None)], extra=writes, reason="job completed")
+            completed = Change(job_id, Status.COMPLETED, fingerprint=fingerprint)
+            self._record([completed], extra=writes, reason="job completed")
 
     def _after(self, job_id: str) -> None:
         ok = self.statuses[job_id] in _OK

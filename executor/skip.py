@@ -1,7 +1,8 @@
-"""Whether a skippable task must run: Taipy's rule on the outputs' validity and edit times."""
+"""Whether a job must run: Taipy's rule on the outputs' validity and edit times."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ledgerflow.projections.current import CurrentState
@@ -41,3 +42,20 @@ def needs_to_run(state: CurrentState, task: TaskView, now: datetime) -> str | No
         changed = [n.config_id for n in inputs if (_last_edit(n) or oldest_output) > oldest_output]
         return f"input {', '.join(changed)} changed"
     return None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Run or skip a job, why, and the cache key its outputs will be recorded under."""
+
+    run: bool
+    reason: str
+    fingerprint: str | None = None
+
+
+def decide(state: CurrentState, task: TaskView, force: bool, now: datetime) -> Decision:
+    """The decision for one job of ``task``."""
+    if force:
+        return Decision(True, "forced")
+    reason = needs_to_run(state, task, now)
+    return Decision(False, "outputs are up to date") if reason is None else Decision(True, reason)

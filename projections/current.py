@@ -342,6 +342,8 @@ def _job_status(state: CurrentState, r: RecordLike) -> None:
     job.history.append(StatusChange(job.status, r.timestamp, r.payload["reason"]))
     if r.payload["stacktrace"]:
         job.stacktrace = list(r.payload["stacktrace"])
+    if r.payload.get("fingerprint"):
+        job.fingerprint = r.payload["fingerprint"]
 
 
 @handles("ledgerflow.job.deleted")

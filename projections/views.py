@@ -116,6 +116,7 @@ class JobView:
     status: Status = Status.SUBMITTED
     history: list[StatusChange] = field(default_factory=list)
     stacktrace: list[str] = field(default_factory=list)
+    fingerprint: str | None = None
 
 
 @dataclass(slots=True)
