@@ -3,14 +3,51 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+POSTGRES_URL = os.environ.get("LEDGERFLOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+#: Parametrize ``event_store_url`` with these to run a module on both stores.
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def postgres_reachable() -> None:
+    """Skip (or, under CI=true, fail) when the PostgreSQL server cannot be reached."""
+    try:
+        import psycopg
+
+        psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
+    except Exception as error:
+        reason = f"PostgreSQL is not reachable at {POSTGRES_URL}: {error}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def postgres_url() -> Iterator[str]:
+    """The URL of a fresh PostgreSQL schema, dropped afterwards."""
+    postgres_reachable()
+    import psycopg
+
+    schema = f"lf_test_{uuid.uuid4().hex[:12]}"
+    yield f"{POSTGRES_URL}?schema={schema}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def event_store_url() -> str | None:
+    """The event store tests use: None means the default SQLite file (override to change)."""
+    return None
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, event_store_url: str | None) -> Iterator[Path]:
     """A fresh working directory with a pristine config and no open session."""
     from ledgerflow.domain.config import Config
     from ledgerflow.executor.orchestrator import Orchestrator
@@ -19,7 +56,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.chdir(tmp_path)
     for key in ("LEDGERFLOW_MODE", "LEDGERFLOW_VERSION", "LEDGERFLOW_FORCE", "LEDGERFLOW_CONFIG_PATH"):
         monkeypatch.delenv(key, raising=False)
-    if not os.environ.get("LEDGERFLOW_TEST_EVENT_STORE"):
+    if event_store_url:
+        monkeypatch.setenv("LEDGERFLOW_EVENT_STORE", event_store_url)
+    else:
         monkeypatch.delenv("LEDGERFLOW_EVENT_STORE", raising=False)
     session.close()
     Config._reset()

@@ -6,11 +6,21 @@ from pathlib import Path
 
 import anyio
 import pytest
+from conftest import BACKENDS
 from pipelines import double, fail, identity, pair
 
 import ledgerflow as lf
 from ledgerflow import Config, Status, SubmissionStatus
 from ledgerflow.domain import errors
+
+
+@pytest.fixture(params=BACKENDS)
+def event_store_url(request: pytest.FixtureRequest) -> str | None:
+    """Every test of this module runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return None
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 def chain_config(skippable: bool = False) -> lf.Config:
@@ -154,3 +164,13 @@ def test_submit_without_a_running_orchestrator_runs_later(workdir: Path) -> None
 def test_second_run_is_refused(running: Path) -> None:
     with pytest.raises(errors.OrchestratorServiceIsAlreadyRunning):
         lf.Orchestrator().run()
+
+
+def test_the_log_is_in_the_configured_store(running: Path, event_store_url: str | None) -> None:
+    from ledgerflow.service import session
+
+    scenario = lf.create_scenario(chain_config())
+    lf.submit(scenario)
+    runtime = session.current().runtime
+    assert runtime.url == (event_store_url or f"sqlite:///{running / '.ledgerflow' / 'events.db'}")
+    assert runtime.store.max_position() > 10

@@ -6,11 +6,21 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import BACKENDS
 from pipelines import as_list, double
 
 import ledgerflow as lf
 from ledgerflow import Config, Frequency, Scope
 from ledgerflow.domain import errors
+
+
+@pytest.fixture(params=BACKENDS)
+def event_store_url(request: pytest.FixtureRequest) -> str | None:
+    """Every test of this module runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return None
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 def configs(frequency: Frequency | None = Frequency.MONTHLY) -> lf.Config:
