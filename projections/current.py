@@ -64,6 +64,7 @@ class CurrentState:
     # parent ids of data nodes and tasks; jobs of each task; scenarios of each cycle
     parents: dict[str, set[str]] = field(default_factory=dict)
     task_jobs: dict[str, list[str]] = field(default_factory=dict)
+    entity_submissions: dict[str, list[str]] = field(default_factory=dict)
     cycle_scenarios: dict[str, list[str]] = field(default_factory=dict)
 
     def apply(self, record: RecordLike) -> bool:
@@ -314,6 +315,7 @@ def _cycle_deleted(state: CurrentState, r: RecordLike) -> None:
 def _submission_created(state: CurrentState, r: RecordLike) -> None:
     fields = _fields(r, "entity_id", "entity_type", "entity_config_id", "job_ids", "properties", "version")
     state.submissions[r.originator_id] = SubmissionView(id=r.originator_id, creation_date=r.timestamp, **fields)
+    state.entity_submissions.setdefault(fields["entity_id"], []).append(r.originator_id)
 
 
 @handles("ledgerflow.submission.status_changed")
@@ -323,7 +325,11 @@ def _submission_status(state: CurrentState, r: RecordLike) -> None:
 
 @handles("ledgerflow.submission.deleted")
 def _submission_deleted(state: CurrentState, r: RecordLike) -> None:
-    state.submissions.pop(r.originator_id, None)
+    submission = state.submissions.pop(r.originator_id, None)
+    if submission is not None:
+        siblings = state.entity_submissions.get(submission.entity_id, [])
+        if submission.id in siblings:
+            siblings.remove(submission.id)
 
 
 @handles("ledgerflow.job.created")

@@ -48,21 +48,28 @@ class _Deletion:
             if entity_id not in self.ids:
                 self.ids.append(entity_id)
 
-    def owned_by(self, owner_ids: set[str]) -> list[str]:
+    def owned_by(self, owner_ids: set[str], scenario_ids: Iterable[str]) -> list[str]:
+        """Tasks and data nodes of ``scenario_ids`` whose owner is one of ``owner_ids``."""
         state = self.runtime.state
-        return [
-            entity_id
-            for table in (state.tasks, state.data_nodes)
-            for entity_id, view in table.items()
-            if view.owner_id in owner_ids
-        ]
+        found: list[str] = []
+        for scenario_id in scenario_ids:
+            scenario = state.scenarios[scenario_id]
+            candidates = list(scenario.additional_data_node_ids)
+            for task_id in scenario.task_ids:
+                task = state.tasks.get(task_id)
+                if task is not None:
+                    candidates += [task_id, *task.input_ids, *task.output_ids]
+            for entity_id in candidates:
+                view = state.tasks.get(entity_id) or state.data_nodes.get(entity_id)
+                if view is not None and view.owner_id in owner_ids and entity_id not in found:
+                    found.append(entity_id)
+        return found
 
     def jobs_and_submissions_of(self, entity_ids: set[str]) -> list[str]:
         state = self.runtime.state
-        jobs = [
-            job.id for job in state.jobs.values() if job.task_id in entity_ids or job.submit_entity_id in entity_ids
-        ]
-        subs = [s.id for s in state.submissions.values() if s.entity_id in entity_ids]
+        subs = [s for entity_id in entity_ids for s in state.entity_submissions.get(entity_id, ())]
+        jobs = [j for entity_id in entity_ids for j in state.task_jobs.get(entity_id, ())]
+        jobs += [j for s in subs for j in state.submissions[s].job_ids if j in state.jobs and j not in jobs]
         return jobs + subs
 
     def commit(self, reason: str) -> None:
@@ -80,7 +87,7 @@ class _Deletion:
 
 def _scenario_parts(deletion: _Deletion, scenario_id: str) -> None:
     scenario = deletion.runtime.state.scenarios[scenario_id]
-    owned = deletion.owned_by({scenario_id})
+    owned = deletion.owned_by({scenario_id}, [scenario_id])
     deletion.add([*scenario.sequence_ids, scenario_id, *owned])
     deletion.add(deletion.jobs_and_submissions_of({scenario_id, *scenario.sequence_ids, *owned}))
 
@@ -101,11 +108,12 @@ def delete_entity(runtime: Runtime, entity_id: str) -> None:
                 )
             _scenario_parts(deletion, entity_id)
             if scenario.cycle_id is not None and not siblings:
-                deletion.add([*deletion.owned_by({scenario.cycle_id}), scenario.cycle_id])
+                deletion.add([*deletion.owned_by({scenario.cycle_id}, [entity_id]), scenario.cycle_id])
         elif kind == "CYCLE" and entity_id in state.cycles:
-            for scenario_id in list(state.cycle_scenarios.get(entity_id, [])):
+            members = list(state.cycle_scenarios.get(entity_id, []))
+            for scenario_id in members:
                 _scenario_parts(deletion, scenario_id)
-            deletion.add([*deletion.owned_by({entity_id}), entity_id])
+            deletion.add([*deletion.owned_by({entity_id}, members), entity_id])
         elif (kind == "SEQUENCE" and entity_id in state.sequences) or (kind == "TASK" and entity_id in state.tasks):
             deletion.add([entity_id, *deletion.jobs_and_submissions_of({entity_id})])
         elif kind == "DATANODE" and entity_id in state.data_nodes:

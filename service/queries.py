@@ -167,8 +167,8 @@ def get_latest_job(source: Source, task: Task) -> Job | None:
 
 def get_latest_submission(source: Source, entity: EntityHandle) -> Submission | None:
     """The most recent submission of an entity."""
-    latest = [s for s in get_submissions(source) if s.entity_id == entity.id]
-    return latest[-1] if latest else None
+    ids = [s for s in source.state.entity_submissions.get(entity.id, ()) if s in source.state.submissions]
+    return Submission(ids[-1], source) if ids else None
 
 
 def get_parents(source: Source, entity_or_id: EntityHandle | str) -> dict[str, set[EntityHandle]]:
