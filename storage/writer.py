@@ -4,8 +4,12 @@ Commands ``submit`` their event groups and get a future of the groups' positions
 takes everything queued, encodes each group (an encoding error fails only that command), and
 inserts all of them in one transaction. If that transaction hits a version conflict, each
 group is retried alone, so only the conflicting commands fail (with ``IntegrityError``); any
-other database error fails every command of the batch. Nothing waits on a timer: a lone command
-is written at once, and batches grow by themselves while the previous transaction commits.
+other database error fails every command of the batch.
+
+The writer lingers up to ``linger`` seconds (default 5 ms) after the first queued command so that
+a burst of small commands shares one transaction, one fsync and one thread switch; a ``flush()``
+(or a full batch, or closing) ends the wait at once, so a caller that needs durability never
+waits for the timer.
 
 ``on_committed`` runs on the writer thread after each commit and before the futures resolve,
 so a projection it updates already shows the events when a command's future completes.
@@ -16,6 +20,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
@@ -57,10 +62,14 @@ class GroupCommitWriter:
         *,
         on_committed: Callable[[list[CommittedGroup]], None] | None = None,
         max_batch_events: int = 10_000,
+        linger: float = 0.005,
     ) -> None:
         self.store = store
         self.on_committed = on_committed
         self.max_batch_events = max_batch_events
+        self.linger = linger
+        self._queued_events = 0
+        self._urgent = 0  # flushes waiting: no lingering while any
         self._lock = threading.Lock()
         self._work = threading.Condition(self._lock)
         self._progress = threading.Condition(self._lock)
@@ -88,8 +97,11 @@ class GroupCommitWriter:
             if self._closing:
                 raise WriterClosed("The event writer is closed: no more events can be saved.")
             self._submitted += 1
-            self._queue.append(_Pending(self._submitted, list(events), meta, future, rows))
-            self._work.notify()
+            pending = _Pending(self._submitted, list(events), meta, future, rows)
+            self._queue.append(pending)
+            self._queued_events += len(pending.events)
+            if len(self._queue) == 1 or self._queued_events >= self.max_batch_events:
+                self._work.notify()
         return future
 
     def flush(self, timeout: float | None = None) -> None:
@@ -98,8 +110,13 @@ class GroupCommitWriter:
             raise RuntimeError("flush() cannot be called from the writer thread (on_committed).")
         with self._lock:
             target = self._submitted
-            if not self._progress.wait_for(lambda: self._done >= target, timeout):
-                raise TimeoutError(f"Events were not written within {timeout} s.")
+            self._urgent += 1
+            self._work.notify()
+            try:
+                if not self._progress.wait_for(lambda: self._done >= target, timeout):
+                    raise TimeoutError(f"Events were not written within {timeout} s.")
+            finally:
+                self._urgent -= 1
             first: BaseException | None = None
             while self._errors and self._errors[0][0] <= target:
                 _, error = self._errors.popleft()
@@ -143,7 +160,9 @@ class GroupCommitWriter:
                     self._work.wait()
                 if not self._queue:
                     return
+                self._linger()
                 batch = self._take()
+                self._queued_events -= sum(len(p.events) for p in batch)
             try:
                 failed = self._commit(batch)
             except BaseException as error:  # a bug here must not leave futures hanging
@@ -152,6 +171,15 @@ class GroupCommitWriter:
                 self._errors.extend((p.seq, e) for p, e in failed)
                 self._done = batch[-1].seq
                 self._progress.notify_all()
+
+    def _linger(self) -> None:
+        """Let a burst of commands gather (lock held) unless someone waits for durability."""
+        deadline = time.monotonic() + self.linger
+        while not self._urgent and not self._closing and self._queued_events < self.max_batch_events:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            self._work.wait(remaining)
 
     @staticmethod
     def _fail_unresolved(batch: list[_Pending], error: BaseException) -> list[tuple[_Pending, BaseException]]:
