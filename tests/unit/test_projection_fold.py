@@ -1,0 +1,70 @@
+"""The current-state fold on hand-made records: idempotence, gaps, indexes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+import pytest
+
+from ledgerflow.domain.enums import Status
+from ledgerflow.projections.current import CurrentState, ReplayGapError
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class Rec(NamedTuple):
+    position: int
+    originator_id: str
+    originator_version: int
+    topic: str
+    timestamp: datetime
+    payload: dict[str, Any]
+    meta: dict[str, Any]
+
+
+def node(position: int, node_id: str = "DATANODE_a_1", key: str = "k") -> Rec:
+    payload = {
+        "config_id": "a",
+        "scope": 1,
+        "storage_type": "pickle",
+        "owner_id": None,
+        "properties": {},
+        "validity_period": None,
+        "version": "v",
+        "key": key,
+    }
+    return Rec(position, node_id, 1, "ledgerflow.datanode.created", NOW, payload, {})
+
+
+def test_an_event_applied_twice_is_ignored() -> None:
+    state = CurrentState()
+    assert state.apply(node(1)) is True
+    assert state.apply(node(1)) is False
+    assert list(state.data_nodes) == ["DATANODE_a_1"] and state.position == 1
+
+
+def test_a_missing_event_is_a_gap() -> None:
+    state = CurrentState()
+    state.apply(node(1))
+    with pytest.raises(ReplayGapError, match="DATANODE_a_1"):
+        state.apply(Rec(3, "DATANODE_a_1", 3, "ledgerflow.datanode.deleted", NOW, {}, {}))
+
+
+def test_deleting_a_shared_node_frees_its_key_for_a_new_incarnation() -> None:
+    state = CurrentState()
+    state.apply(node(1))
+    assert state.by_key["k"] == "DATANODE_a_1" and state.next_key("k") == "k#0"
+    state.apply(Rec(2, "DATANODE_a_1", 2, "ledgerflow.datanode.deleted", NOW, {}, {}))
+    assert "k" not in state.by_key and state.next_key("k") == "k#1"
+
+
+def test_job_history_and_indexes() -> None:
+    state = CurrentState()
+    created = {"task_id": "TASK_t", "submission_id": "S", "submit_entity_id": "X", "force": False, "version": "v"}
+    state.apply(Rec(1, "JOB_t_1", 1, "ledgerflow.job.created", NOW, created, {}))
+    changed = {"status": 3, "reason": None, "stacktrace": None, "fingerprint": None}
+    state.apply(Rec(2, "JOB_t_1", 2, "ledgerflow.job.status_changed", NOW, changed, {}))
+    job = state.jobs["JOB_t_1"]
+    assert job.status is Status.PENDING and [c.status for c in job.history] == [Status.SUBMITTED, Status.PENDING]
+    assert state.task_jobs["TASK_t"] == ["JOB_t_1"]
