@@ -6,14 +6,23 @@ projection's source, so a change to any fold invalidates old checkpoints automat
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import io
 import pickle
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import fields, is_dataclass
+from enum import IntEnum
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from ledgerflow.domain.enums import Status, SubmissionStatus
+from ledgerflow.projections import views
 from ledgerflow.projections.current import CurrentState
 
-_SOURCES = ("current.py", "views.py")
+_SOURCES = ("current.py", "views.py", "cache_validity.py", "versions.py", "subscribers.py")
 
 
 @cache
@@ -26,14 +35,68 @@ def checkpoint_name() -> str:
     return f"current-state-{digest.hexdigest()[:16]}"
 
 
+_STATUSES: dict[type[IntEnum], tuple[IntEnum | None, ...]] = {
+    cls: tuple(cls._value2member_map_.get(i) for i in range(max(cls) + 1))  # type: ignore[misc]
+    for cls in (Status, SubmissionStatus)
+}
+
+
+def _status(kind: type[IntEnum], value: int) -> IntEnum | None:
+    return _STATUSES[kind][value]
+
+
+def _reduce_status(status: IntEnum) -> tuple[Any, tuple[Any, ...]]:
+    return _status, (type(status), int(status))
+
+
+def _view_reducer(cls: type[Any]) -> Callable[[Any], tuple[Any, tuple[Any, ...]]]:
+    names = [f.name for f in fields(cls)]
+
+    def reduce(view: Any) -> tuple[Any, tuple[Any, ...]]:
+        return cls, tuple(getattr(view, name) for name in names)
+
+    return reduce
+
+
+def _dispatch_table() -> dict[type[Any], Callable[[Any], tuple[Any, tuple[Any, ...]]]]:
+    """Reducers that rebuild views by calling their class with positional fields (fast to load)."""
+    table: dict[type[Any], Callable[[Any], tuple[Any, tuple[Any, ...]]]] = {
+        Status: _reduce_status,
+        SubmissionStatus: _reduce_status,
+    }
+    for value in vars(views).values():
+        if isinstance(value, type) and is_dataclass(value) and value.__module__ == views.__name__:
+            table[value] = _view_reducer(value)
+    return table
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Building millions of objects triggers full collections again and again: pause them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def dump_state(state: CurrentState) -> bytes:
     """Serialise a projection state."""
-    return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _dispatch_table()
+    with _no_cyclic_gc():
+        pickler.dump(state)
+    return buffer.getvalue()
 
 
 def load_state(data: bytes) -> CurrentState:
     """Restore a projection state written by ``dump_state``."""
-    state = pickle.loads(data)
+    with _no_cyclic_gc():
+        state = pickle.loads(data)
+    gc.freeze()  # the state lives as long as the process: keep it out of future collections
     if not isinstance(state, CurrentState):
         raise TypeError("The checkpoint does not hold a CurrentState")
     return state

@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TypeVar
@@ -29,7 +29,7 @@ log = logging.getLogger("ledgerflow")
 
 A = TypeVar("A", bound=Entity)
 
-#: Write a new checkpoint at start-up when more events than this had to be replayed.
+#: Write a new checkpoint (at start-up or close) when more events than this came since the last one.
 CHECKPOINT_AFTER = 5_000
 
 
@@ -55,6 +55,8 @@ class Runtime:
         self._aggregates: dict[str, Entity] = {}
         self._committed: deque[list[int]] = deque()
         self.state = self._load_state()
+        #: Called (on the writer thread) after each commit: wakes up log readers such as ``lf.on_event``.
+        self.commit_listeners: list[Callable[[], None]] = []
         self.writer = GroupCommitWriter(self.store, on_committed=self._on_committed)
         self.closed = False
 
@@ -62,12 +64,12 @@ class Runtime:
     def _load_state(self) -> CurrentState:
         saved = self.store.checkpoints.load(checkpoint_name())
         state = load_state(saved[1]) if saved is not None else CurrentState()
-        start = state.position
+        self._checkpoint_position = state.position
         for record in self.store.iter_records(after=state.position):
             state.apply(record)
-        replayed = state.position - start
-        if replayed > CHECKPOINT_AFTER:
+        if state.position - self._checkpoint_position > CHECKPOINT_AFTER:
             self.store.checkpoints.save(checkpoint_name(), state.position, dump_state(state))
+            self._checkpoint_position = state.position
         return state
 
     # -- commands -------------------------------------------------------------------------
@@ -106,6 +108,8 @@ class Runtime:
         for group in groups:
             if group.positions:
                 self._committed.append(group.positions)
+        for listener in list(self.commit_listeners):
+            listener()
 
     def _advance_position(self) -> None:
         while self._committed:
@@ -135,12 +139,19 @@ class Runtime:
             self.state = self._load_state()
 
     # -- shutdown -------------------------------------------------------------------------
-    def save_checkpoint(self) -> None:
-        """Persist the projection so the next start replays only what follows."""
+    def save_checkpoint(self, force: bool = False) -> None:
+        """Persist the projection so the next start replays only what follows.
+
+        Without ``force``, only when more than ``CHECKPOINT_AFTER`` events came since the last one
+        (a large state takes a while to write; a short tail is quick to replay).
+        """
         with self.lock:  # nothing may be recorded between the flush and the dump
             self.flush()
             self.catch_up()
+            if not force and self.state.position - self._checkpoint_position <= CHECKPOINT_AFTER:
+                return
             self.store.checkpoints.save(checkpoint_name(), self.state.position, dump_state(self.state))
+            self._checkpoint_position = self.state.position
 
     def close(self) -> None:
         """Flush, checkpoint and release the store."""
