@@ -22,16 +22,14 @@ from ledgerflow.domain.enums import Status, SubmissionStatus
 from ledgerflow.projections import views
 from ledgerflow.projections.current import CurrentState
 
-_SOURCES = ("current.py", "views.py", "cache_validity.py", "versions.py", "subscribers.py")
-
 
 @cache
 def checkpoint_name() -> str:
-    """The checkpoint name for this version of the projection code."""
+    """The checkpoint name for this version of the projection code (every module of this package)."""
     digest = hashlib.sha256()
-    here = Path(__file__).parent
-    for name in _SOURCES:
-        digest.update((here / name).read_bytes())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
     return f"current-state-{digest.hexdigest()[:16]}"
 
 
