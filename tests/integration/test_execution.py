@@ -6,7 +6,7 @@ from pathlib import Path
 
 import anyio
 import pytest
-from conftest import BACKENDS
+from backends import BACKENDS
 from pipelines import double, fail, identity, pair
 
 import ledgerflow as lf

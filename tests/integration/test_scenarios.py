@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import BACKENDS
+from backends import BACKENDS
 from pipelines import as_list, double
 
 import ledgerflow as lf
