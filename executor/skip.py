@@ -1,47 +1,89 @@
-"""Whether a job must run: Taipy's rule on the outputs' validity and edit times."""
+"""Whether a job must run: its outputs' validity and the fingerprint they were produced under.
+
+A job runs when it is forced, when its task is not skippable (unless its submission resumes, see
+``submit(resume=True)``), or when its task's outputs are stale: never written, past their
+``validity_period``, never produced by a recorded run, reset, or produced under another fingerprint
+(config, code or an input's content changed). With ``settings.check_dependencies`` a job also runs
+when an upstream job of the same submission ran. An output a user overwrote by hand is kept, as in
+Taipy, until an input or the code changes. The same rules drive ``Workflow.preview()``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ledgerflow.domain.fingerprint import Fingerprint, changes
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.projections.views import DataNodeView, TaskView
+from ledgerflow.projections.views import DataNodeView, JobView, TaskView
+from ledgerflow.service.fingerprints import current_fingerprint
+from ledgerflow.service.settings import settings
+
+UP_TO_DATE = "outputs are up to date"
+NEVER_RAN = "never ran"
 
 
-def _last_edit(node: DataNodeView) -> datetime | None:
-    return node.edits[-1].timestamp if node.edits else None
-
-
-def _expired(node: DataNodeView, now: datetime) -> bool:
-    last = _last_edit(node)
-    if last is None or node.validity_period is None:
+def expired(node: DataNodeView, now: datetime) -> bool:
+    """Whether the node's last value is older than its validity period."""
+    if not node.edits or node.validity_period is None:
         return False
+    last = node.edits[-1].timestamp
     moment = now.astimezone(last.tzinfo) if last.tzinfo is not None else now
     return moment > last + timedelta(seconds=node.validity_period)
 
 
-def needs_to_run(state: CurrentState, task: TaskView, now: datetime) -> str | None:
-    """Why the task must run, or None when it can be skipped."""
-    if not task.skippable:
-        return "task is not skippable"
+def output_problem(state: CurrentState, task: TaskView, now: datetime) -> str | None:
+    """Why the task's outputs cannot be reused as they are, judged on the outputs alone."""
     if not task.output_ids:
         return "task has no outputs"
-    outputs = [state.data_nodes[i] for i in task.output_ids]
-    for node in outputs:
+    for node_id in task.output_ids:
+        node = state.data_nodes[node_id]
         if not node.edits:
             return f"output {node.config_id} was never written"
-        if _expired(node, now):
+        if expired(node, now):
             return f"output {node.config_id} expired"
-    if not task.input_ids:
-        return None
-    inputs = [state.data_nodes[i] for i in task.input_ids]
-    newest_input = max((e for e in (_last_edit(n) for n in inputs) if e is not None), default=None)
-    oldest_output = min(e for e in (_last_edit(n) for n in outputs) if e is not None)
-    if newest_input is not None and newest_input > oldest_output:
-        changed = [n.config_id for n in inputs if (_last_edit(n) or oldest_output) > oldest_output]
-        return f"input {', '.join(changed)} changed"
     return None
+
+
+def stale_reason(state: CurrentState, task: TaskView, current: Fingerprint | None, now: datetime) -> str | None:
+    """Why the task must run again, or None when its outputs were made under ``current`` and are valid."""
+    problem = output_problem(state, task, now)
+    if problem is not None:
+        return problem
+    produced = state.cache.produced.get(task.id)
+    if produced is None:
+        requested = state.cache.reset.get(task.id)
+        if requested is None:
+            return NEVER_RAN
+        return "reset" if requested == task.config_id else f"upstream {requested} was reset"
+    if current is None:
+        return "an input has no value"
+    if produced.fingerprint == str(current):
+        return None
+    recorded = Fingerprint.parse(produced.fingerprint)
+    if recorded is None:
+        return "fingerprint changed"
+    names = [state.data_nodes[i].config_id for i in task.input_ids]
+    return "; ".join(changes(recorded, current, task.config_id, names)) or "fingerprint changed"
+
+
+def upstream_that_ran(state: CurrentState, task: TaskView, job: JobView) -> str | None:
+    """The config id of an upstream task whose job in ``job``'s submission wrote one of its inputs."""
+    for node_id in task.input_ids:
+        node = state.data_nodes[node_id]
+        writer_id = node.edits[-1].job_id if node.edits else None
+        if writer_id is None or writer_id == job.id:
+            continue
+        writer = state.jobs.get(writer_id)
+        if writer is not None and writer.submission_id == job.submission_id:
+            return state.tasks[writer.task_id].config_id if writer.task_id in state.tasks else writer.task_id
+    return None
+
+
+def resumes(state: CurrentState, job: JobView) -> bool:
+    """Whether the job's submission reuses every valid output (``submit(resume=True)``, workflows)."""
+    submission = state.submissions.get(job.submission_id)
+    return bool(submission is not None and submission.properties.get("resume"))
 
 
 @dataclass(frozen=True)
@@ -53,9 +95,17 @@ class Decision:
     fingerprint: str | None = None
 
 
-def decide(state: CurrentState, task: TaskView, force: bool, now: datetime) -> Decision:
-    """The decision for one job of ``task``."""
-    if force:
-        return Decision(True, "forced")
-    reason = needs_to_run(state, task, now)
-    return Decision(False, "outputs are up to date") if reason is None else Decision(True, reason)
+def decide(state: CurrentState, task: TaskView, job: JobView, now: datetime) -> Decision:
+    """The decision for ``job`` of ``task``, taken when the job is picked (its inputs are written)."""
+    current = current_fingerprint(state, task)
+    fingerprint = None if current is None else str(current)
+    if job.force:
+        return Decision(True, "forced", fingerprint)
+    if not task.skippable and not resumes(state, job):
+        return Decision(True, "task is not skippable", fingerprint)
+    reason = stale_reason(state, task, current, now)
+    if reason is None and settings.check_dependencies:
+        upstream = upstream_that_ran(state, task, job)
+        if upstream is not None:
+            reason = f"upstream {upstream} ran"
+    return Decision(reason is not None, reason or UP_TO_DATE, fingerprint)
