@@ -2,7 +2,13 @@
 
 Each status change is recorded through the Job aggregate (illegal changes are refused) in
 one command together with the submission's new status and, on completion, the outputs'
-writes — so a job is never half-recorded.
+writes — so a job is never half-recorded. A job is recorded RUNNING only once the runner has a
+worker for it, so the RUNNING jobs in the log never outnumber the workers.
+
+A run also recovers what a dead orchestrator left behind: jobs it shows RUNNING are lost — retried
+when their task allows ``retries``, else FAILED — and PENDING ones are launched again. Cancelling
+a waiting job records it CANCELED and its downstream jobs ABANDONED; cancelling a running one
+kills its worker first.
 """
 
 from __future__ import annotations
@@ -10,7 +16,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
 
 import anyio
 
@@ -21,39 +26,32 @@ from ledgerflow.domain.enums import Status
 from ledgerflow.domain.job import Job as JobAggregate
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
 from ledgerflow.domain.submission import aggregate_status
-from ledgerflow.executor.jobspec import InputSpec, JobOutcome, JobSpec
+from ledgerflow.executor.jobspec import JobOutcome, JobSpec, failure
+from ledgerflow.executor.retries import Change, after_failure
 from ledgerflow.executor.runners import Runner
 from ledgerflow.executor.skip import decide
+from ledgerflow.executor.specs import job_spec
 from ledgerflow.service.context import acting_as
-from ledgerflow.service.datanodes import node_spec
 from ledgerflow.service.runtime import Runtime
 
 log = logging.getLogger("ledgerflow")
 
 JobCallback = Callable[[str], None]
 _OK = (Status.COMPLETED, Status.SKIPPED)
-
-
-class Change(NamedTuple):
-    """One job status change to record."""
-
-    job_id: str
-    status: Status
-    reason: str | None = None
-    stacktrace: list[str] | None = None
-    fingerprint: str | None = None
+_WAITING = (Status.SUBMITTED, Status.BLOCKED, Status.PENDING)
+ORCHESTRATOR_LOST = "orchestrator lost: the process running the submission stopped while the job was running"
 
 
 class SubmissionRun:
     """The execution of one submission's jobs."""
 
-    def __init__(self, runtime: Runtime, runner: Runner, submission_id: str, on_change: JobCallback) -> None:
+    def __init__(self, runtime: Runtime, runner: Runner | None, submission_id: str, on_change: JobCallback) -> None:
         self.runtime = runtime
         self.runner = runner
         self.submission_id = submission_id
         self.on_change = on_change
         state = runtime.state
-        self.job_ids: list[str] = list(state.submissions[submission_id].job_ids)
+        self.job_ids: list[str] = [j for j in state.submissions[submission_id].job_ids if j in state.jobs]
         self.statuses: dict[str, Status] = {j: state.jobs[j].status for j in self.job_ids}
         self.task_of = {j: state.jobs[j].task_id for j in self.job_ids}
         job_of_task = {t: j for j, t in self.task_of.items()}
@@ -65,32 +63,32 @@ class SubmissionRun:
             for parent in self.upstream.get(job_id, ()):
                 self.children[parent].append(job_id)
         self.pending: list[str] = []  # PENDING jobs not launched yet, in run order
-        self.launched: set[str] = set()
-        self.finished = anyio.Event()
+        self.launched: set[str] = set()  # jobs with a live task (waiting for the runner, or running)
+        self.waiting: dict[str, anyio.CancelScope] = {}  # launched jobs the runner has not started
+        self.cancels: dict[str, str] = {}  # running jobs being canceled, and why
+        self.ended: dict[str, anyio.Event] = {}
+        self.stopping = False
         self._group: anyio.abc.TaskGroup | None = None
 
     # -- recording ----------------------------------------------------------------------
-    def _record(
-        self,
-        changes: Sequence[Change],
-        extra: Sequence[Entity] = (),
-        reason: str | None = None,
-    ) -> None:
+    def _record(self, changes: Sequence[Change], extra: Sequence[Entity] = (), reason: str | None = None) -> None:
         runtime = self.runtime
         with runtime.lock:
             jobs = []
-            for job_id, status, why, stacktrace, fingerprint in changes:
-                job = runtime.aggregate(JobAggregate, job_id)
-                job.change_status(status, why, stacktrace, fingerprint=fingerprint)
-                self.statuses[job_id] = status
-                if status is Status.PENDING:
-                    self.pending.append(job_id)
+            for change in changes:
+                job = runtime.aggregate(JobAggregate, change.job_id)
+                job.change_status(
+                    change.status, change.reason, change.stacktrace, retry=change.retry, fingerprint=change.fingerprint
+                )
+                self.statuses[change.job_id] = change.status
+                if change.status is Status.PENDING:
+                    self.pending.append(change.job_id)
                 jobs.append(job)
             submission = runtime.aggregate(SubmissionAggregate, self.submission_id)
             submission.update_status(aggregate_status(self.statuses.values()))
             runtime.record(*extra, *jobs, submission, reason=reason)
-        for job_id, *_ in changes:
-            self.on_change(job_id)
+        for change in changes:
+            self.on_change(change.job_id)
 
     def _inputs_ready(self, job_id: str) -> bool:
         state = self.runtime.state
@@ -119,59 +117,102 @@ class SubmissionRun:
         return [
             Change(j, Status.ABANDONED, f"upstream job {failed_job} did not complete")
             for j in self.job_ids
-            if j in downstream and self.statuses[j] in (Status.SUBMITTED, Status.BLOCKED, Status.PENDING)
+            if j in downstream and self.statuses[j] in _WAITING
         ]
+
+    def _after_failure(self, job_id: str, outcome: JobOutcome) -> list[Change]:
+        task = self.runtime.state.tasks[self.task_of[job_id]]
+        history = self.runtime.state.jobs[job_id].history
+        change = after_failure(job_id, task.config_id, task.properties, history, outcome)
+        return [change] if change.status is Status.PENDING else [change, *self._abandoned(job_id)]
 
     # -- running ------------------------------------------------------------------------
     async def run(self) -> None:
         """Run every job that can run; returns when none is left running."""
         with acting_as("orchestrator", self.submission_id):
+            self.pending = [j for j in self.job_ids if self.statuses[j] is Status.PENDING]
+            lost = [j for j in self.job_ids if self.statuses[j] is Status.RUNNING]
+            changes = [c for j in lost for c in self._after_failure(j, _lost(ORCHESTRATOR_LOST))]
+            if changes:
+                self._record(changes, reason="orchestrator lost")
             changes = self._unblocked()
             if changes:
                 self._record(changes, reason="submitted")
             async with anyio.create_task_group() as group:
                 self._group = group
                 self._launch_ready()
-        self.finished.set()
 
     def _launch_ready(self) -> None:
         assert self._group is not None
+        if self.stopping:
+            return
         waiting, self.pending = self.pending, []
         for job_id in waiting:
             if self.statuses[job_id] is Status.PENDING and job_id not in self.launched:
                 self.launched.add(job_id)
+                self.ended[job_id] = anyio.Event()
                 self._group.start_soon(self._run_job, job_id)
 
-    def _spec(self, job_id: str) -> JobSpec:
-        state = self.runtime.state
-        task = state.tasks[self.task_of[job_id]]
-        inputs = []
-        for dn_id in task.input_ids:
-            view = state.data_nodes[dn_id]
-            inputs.append(InputSpec(node_spec(view), view.edits[-1].content_hash))
-        outputs = [node_spec(state.data_nodes[dn_id]) for dn_id in task.output_ids]
-        from ledgerflow.domain.config import Config
-
-        config = Config.tasks.get(task.config_id)
-        function: Any = config.function if config is not None else task.function
-        return JobSpec(job_id, task.config_id, function, inputs, outputs)
+    def _start(self, job_id: str, reason: str) -> JobSpec | None:
+        """The runner has a worker for the job: record RUNNING, unless it was canceled meanwhile."""
+        self.waiting.pop(job_id, None)
+        if self.stopping or self.statuses[job_id] is not Status.PENDING:
+            return None
+        spec = job_spec(self.runtime.state, job_id)
+        self._record([Change(job_id, Status.RUNNING, reason)])
+        return spec
 
     async def _run_job(self, job_id: str) -> None:
+        try:
+            with anyio.CancelScope() as scope:
+                self.waiting[job_id] = scope
+                await self._decide_and_run(job_id)
+        except Exception as error:  # a broken entity must not stop the other jobs
+            log.exception("Job %s could not be run", job_id)
+            self._fail_broken(job_id, error)
+        finally:
+            self.waiting.pop(job_id, None)
+            self.launched.discard(job_id)
+            self.ended[job_id].set()
+        try:
+            self._after(job_id)
+        except Exception:
+            log.exception("The jobs after job %s could not be updated", job_id)
+
+    async def _decide_and_run(self, job_id: str) -> None:
         state = self.runtime.state
-        job = state.jobs[job_id]
         task = state.tasks[self.task_of[job_id]]
-        decision = decide(state, task, job.force, datetime.now())
+        decision = decide(state, task, state.jobs[job_id], datetime.now())
         if not decision.run:
             self._record([Change(job_id, Status.SKIPPED, decision.reason)])
-        else:
-            self._record([Change(job_id, Status.RUNNING, decision.reason)])
-            outcome = await self.runner.run(self._spec(job_id))
+            return
+        assert self.runner is not None
+        outcome = await self.runner.run(job_id, lambda: self._start(job_id, decision.reason))
+        if outcome is not None:
             self._finish(job_id, task.output_ids, outcome, decision.fingerprint)
-        self._after(job_id)
+
+    def _fail_broken(self, job_id: str, error: Exception) -> None:
+        status = self.statuses[job_id]
+        if status.is_finished:
+            return
+        outcome = failure(error)
+        steps = [Change(job_id, Status.RUNNING, "started to record a failure")] if status is Status.PENDING else []
+        if status in (Status.PENDING, Status.RUNNING):
+            steps.append(Change(job_id, Status.FAILED, outcome.error, outcome.stacktrace))
+        else:
+            steps.append(Change(job_id, Status.CANCELED, f"could not be run: {outcome.error}"))
+        try:
+            self._record([*steps, *self._abandoned(job_id)], reason="job failed")
+        except Exception:
+            log.exception("The failure of job %s could not be recorded", job_id)
 
     def _finish(self, job_id: str, output_ids: list[str], outcome: JobOutcome, fingerprint: str | None) -> None:
+        canceled = self.cancels.pop(job_id, None)
+        if outcome.lost and canceled is not None:
+            self._record([Change(job_id, Status.CANCELED, canceled), *self._abandoned(job_id)], reason="job canceled")
+            return
         if outcome.failed:
-            self._record([Change(job_id, Status.FAILED, outcome.error, outcome.stacktrace)], reason="job failed")
+            self._record(self._after_failure(job_id, outcome), reason="job failed")
             return
         runtime = self.runtime
         now = datetime.now()
@@ -185,8 +226,51 @@ class SubmissionRun:
             self._record([completed], extra=writes, reason="job completed")
 
     def _after(self, job_id: str) -> None:
-        ok = self.statuses[job_id] in _OK
-        changes = self._unblocked(self.children[job_id]) if ok else self._abandoned(job_id)
+        status = self.statuses[job_id]
+        if status in _OK:
+            changes = self._unblocked(self.children[job_id])
+        elif status.is_finished:
+            changes = self._abandoned(job_id)
+        else:
+            changes = []  # PENDING again (a retry), or left waiting by a stop
         if changes:
             self._record(changes)
         self._launch_ready()
+
+    # -- canceling and stopping -----------------------------------------------------------
+    def request_cancel(self, job_id: str, reason: str) -> anyio.Event | None:
+        """Cancel a job (Taipy's rules); an event set once a running job's end is recorded."""
+        status = self.statuses[job_id]
+        if status in (Status.CANCELED, Status.ABANDONED, Status.FAILED):
+            return None
+        if status is Status.RUNNING and self.runner is not None and self.runner.cancel(job_id):
+            self.cancels[job_id] = reason
+            return self.ended.get(job_id)
+        if status in _OK:  # too late for the job itself; its waiting downstream jobs are abandoned
+            changes = self._abandoned(job_id)
+        else:
+            changes = [Change(job_id, Status.CANCELED, reason), *self._abandoned(job_id)]
+        for change in changes:
+            scope = self.waiting.pop(change.job_id, None)
+            if scope is not None:
+                scope.cancel()
+        if changes:
+            self._record(changes, reason="job canceled")
+        return None
+
+    def stop(self, kill: bool) -> None:
+        """Launch nothing more; jobs still waiting for a worker stay PENDING (resumed at the next start).
+
+        ``kill``: also kill the running jobs (they end lost: retried at the next start or FAILED).
+        """
+        self.stopping = True
+        for scope in list(self.waiting.values()):
+            scope.cancel()
+        if kill and self.runner is not None:
+            for job_id in self.job_ids:
+                if self.statuses[job_id] is Status.RUNNING:
+                    self.runner.cancel(job_id, "because the orchestrator stopped without waiting")
+
+
+def _lost(reason: str) -> JobOutcome:
+    return JobOutcome(error=reason, stacktrace=[reason], lost=True)

@@ -13,10 +13,11 @@ from ledgerflow.storage.datanodes import NodeSpec, Payload
 
 @dataclass(frozen=True)
 class InputSpec:
-    """An input of a job: the node and the content hash of the value to read."""
+    """An input of a job: the node, the content hash of the value to read, and where it is."""
 
     node: NodeSpec
     content_hash: str
+    location: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,15 @@ class JobSpec:
 
 @dataclass(frozen=True)
 class JobOutcome:
-    """The payloads the job wrote, or why it failed."""
+    """The payloads the job wrote, or why it failed.
+
+    ``lost``: the job did not end by itself — its worker died or was killed (a cancel).
+    """
 
     payloads: list[Payload] = field(default_factory=list)
     error: str | None = None
     stacktrace: list[str] = field(default_factory=list)
+    lost: bool = False
 
     @property
     def failed(self) -> bool:

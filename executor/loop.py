@@ -7,14 +7,18 @@ makes everything durable first).
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import anyio
+from anyio.abc import TaskGroup
 from anyio.from_thread import BlockingPortal
 
 T = TypeVar("T")
+log = logging.getLogger("ledgerflow")
 
 
 class LoopThread:
@@ -23,6 +27,10 @@ class LoopThread:
     def __init__(self, name: str = "ledgerflow-orchestrator") -> None:
         self._ready = threading.Event()
         self._portal: BlockingPortal | None = None
+        self._group: TaskGroup | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._spawn_lock = threading.Lock()
+        self._to_spawn: list[tuple[Callable[..., Awaitable[Any]], tuple[Any, ...]]] = []
         self._stop: anyio.Event | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._main, name=name, daemon=True)
@@ -39,8 +47,10 @@ class LoopThread:
             self._ready.set()
 
     async def _serve(self) -> None:
-        async with BlockingPortal() as portal:
+        async with anyio.create_task_group() as group, BlockingPortal() as portal:
             self._portal = portal
+            self._group = group
+            self._loop = asyncio.get_running_loop()
             self._stop = anyio.Event()
             self._ready.set()
             await self._stop.wait()
@@ -61,8 +71,34 @@ class LoopThread:
         """Run ``fn(*args)`` in the loop and wait for its result."""
         return self.portal.call(fn, *args)
 
+    def spawn(self, fn: Callable[..., Awaitable[Any]], *args: Any) -> None:
+        """Start ``fn(*args)`` in the loop without waiting for it, even to start (any thread).
+
+        Calls made while the loop is busy are started together: one wake-up for many.
+        """
+        assert self._loop is not None
+        with self._spawn_lock:
+            self._to_spawn.append((fn, args))
+            if len(self._to_spawn) > 1:
+                return
+        self._loop.call_soon_threadsafe(self._start_spawned)
+
+    def _start_spawned(self) -> None:
+        assert self._group is not None
+        with self._spawn_lock:
+            spawned, self._to_spawn = self._to_spawn, []
+        for fn, args in spawned:
+            self._group.start_soon(_logged, fn, *args)
+
     def stop(self, timeout: float | None = 10.0) -> None:
         """Let running work finish, then stop the loop."""
         if self._stop is not None and self._thread.is_alive():
             self.portal.call(self._stop.set)
             self._thread.join(timeout)
+
+
+async def _logged(fn: Callable[..., Awaitable[Any]], *args: Any) -> None:
+    try:
+        await fn(*args)
+    except Exception:
+        log.exception("A task of the orchestrator's loop failed")

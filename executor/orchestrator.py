@@ -1,22 +1,38 @@
-"""The orchestrator service: its event loop, its runner and the submissions it is running."""
+"""The orchestrator service: its event loop, its runner and the submissions it is running.
+
+Development mode runs jobs in the loop and ``submit()`` returns when they are done; standalone
+mode sends them to a pool of worker processes and ``submit()`` returns at once. Either way the
+service claims each submission it runs (``claims.py``), resumes at start the unfinished ones no
+live process holds, and folds other processes' events into the projection every
+``POLL_SECONDS``.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
+import anyio
+
 from ledgerflow.domain.config import Config
+from ledgerflow.domain.enums import SubmissionStatus
 from ledgerflow.domain.errors import LedgerflowError, OrchestratorServiceIsAlreadyRunning
+from ledgerflow.executor.claims import Claims
 from ledgerflow.executor.dispatcher import SubmissionRun
 from ledgerflow.executor.loop import LoopThread
 from ledgerflow.executor.runners import InLoopRunner, Runner
 from ledgerflow.service import session as sessions
 from ledgerflow.service.session import Session
+from ledgerflow.service.subscriptions import notify_subscribers
 
 log = logging.getLogger("ledgerflow")
 
 JobListener = Callable[[str, str], None]
+
+#: How often the orchestrator folds in the events other processes wrote.
+POLL_SECONDS = 0.25
 
 
 def make_runner(current: Session) -> Runner:
@@ -24,7 +40,11 @@ def make_runner(current: Session) -> Runner:
     mode = Config.job_config.mode
     if mode == "development":
         return InLoopRunner(current.backends)
-    raise LedgerflowError(f'Job execution mode "{mode}" is not available yet: use mode="development".')
+    if mode == "standalone":
+        from ledgerflow.executor.standalone import SubprocessRunner
+
+        return SubprocessRunner(Config.job_config.max_nb_of_workers, current.runtime.blobs)
+    raise LedgerflowError(f'Job execution mode "{mode}" is not available yet: use "development" or "standalone".')
 
 
 class OrchestratorService:
@@ -33,52 +53,137 @@ class OrchestratorService:
     def __init__(self, current: Session) -> None:
         self.session = current
         self.runner = make_runner(current)
+        self.claims = Claims(current.runtime.storage_folder)
+        self.claimed: set[str] = set()
         self.loop = LoopThread()
         self.runs: dict[str, SubmissionRun] = {}
         self.listeners: list[JobListener] = []
+        self._poll_scope: anyio.CancelScope | None = None
+        self._polling = True
+        self.loop.spawn(self._poll_log)
 
     @property
     def synchronous(self) -> bool:
         """Whether submit() waits for the jobs (development mode)."""
-        return Config.job_config.mode == "development"
+        return isinstance(self.runner, InLoopRunner)
 
     def _notify(self, submission_id: str, job_id: str) -> None:
+        notify_subscribers(submission_id, job_id)
         for listener in list(self.listeners):
             try:
                 listener(submission_id, job_id)
             except Exception:
                 log.exception("A job status callback failed for job %s", job_id)
 
+    async def _poll_log(self) -> None:
+        with anyio.CancelScope() as self._poll_scope:
+            while self._polling:
+                await anyio.sleep(POLL_SECONDS)
+                try:
+                    self.session.runtime.catch_up()
+                except Exception:
+                    log.exception("Reading other processes' events failed")
+
     async def _run(self, submission_id: str) -> None:
-        run = SubmissionRun(
-            self.session.runtime, self.runner, submission_id, lambda job_id: self._notify(submission_id, job_id)
-        )
-        self.runs[submission_id] = run
         try:
+            run = SubmissionRun(
+                self.session.runtime, self.runner, submission_id, lambda job_id: self._notify(submission_id, job_id)
+            )
+            self.runs[submission_id] = run
             await run.run()
         finally:
             self.runs.pop(submission_id, None)
+            self.claimed.discard(submission_id)
+            self.claims.release(submission_id)
 
-    def dispatch(self, submission_id: str) -> None:
-        """Start a submission's jobs; in development mode, return when they are done."""
+    def claim(self, submission_id: str) -> bool:
+        """Claim a submission for this process (before it is recorded, so no other process starts it)."""
+        if submission_id in self.claimed:
+            return True
+        if not self.claims.take(submission_id):
+            return False
+        self.claimed.add(submission_id)
+        return True
+
+    def dispatch(self, submission_id: str) -> bool:
+        """Start a claimed (or claimable) submission's jobs; in development mode, return when they are done.
+
+        False when another process runs the submission.
+        """
+        if not self.claim(submission_id):
+            return False
         if self.synchronous:
             self.loop.call(self._run, submission_id)
             self.session.runtime.flush()  # when submit() returns, its results are in the log
         else:
-            self.loop.portal.start_task_soon(self._run, submission_id)
+            self.loop.spawn(self._run, submission_id)
+        return True
 
     def resume_unfinished(self) -> None:
-        """Run the submissions the log shows as not finished (queued before a stop or crash)."""
+        """Run the submissions with unfinished jobs (a FAILED one may have some) that no live process runs."""
         state = self.session.runtime.state
         for view in list(state.submissions.values()):
-            if not view.status.is_finished and self.session.visible(view.version) and view.id not in self.runs:
-                log.info("Resuming submission %s", view.id)
-                self.dispatch(view.id)
+            if view.status is SubmissionStatus.COMPLETED or not self.session.visible(view.version):
+                continue
+            jobs = [state.jobs[j] for j in view.job_ids if j in state.jobs]
+            if view.id not in self.runs and any(not job.status.is_finished for job in jobs):
+                if self.dispatch(view.id):
+                    log.info("Resuming submission %s", view.id)
+                else:
+                    log.info("Submission %s is run by another process", view.id)
 
-    def stop(self) -> None:
-        """Let running jobs finish and stop the loop."""
+    def cancel(self, job_id: str, reason: str) -> bool:
+        """Cancel a job of a submission this service runs (waiting until it is recorded); False if none."""
+        view = self.session.runtime.state.jobs.get(job_id)
+        run = self.runs.get(view.submission_id) if view is not None else None
+        if run is None:
+            return False
+        if self.loop.in_loop_thread:  # from a job callback: cannot wait for the job's end here
+            run.request_cancel(job_id, reason)
+        else:
+            self.loop.call(_cancel_and_wait, run, job_id, reason)
+        return True
+
+    def stop(self, wait: bool = True, timeout: float | None = None) -> None:
+        """Launch no more jobs, let running ones finish (``wait``) or kill them, and stop the loop.
+
+        Jobs still queued stay PENDING or BLOCKED in the log and resume at the next start; jobs
+        killed by ``wait=False`` (or still running after ``timeout``) end lost: retried then, or FAILED.
+        """
+        self.loop.call(self._stop_runs, not wait)
+        if not self._runs_ended(timeout if wait else 10.0):
+            self.loop.call(self._stop_runs, True)
+            self._runs_ended(10.0)
+        self.loop.call(self.runner.close)
+        self.loop.call(self._stop_polling)
         self.loop.stop()
+        self.claims.release_all(list(self.claimed))
+        self.claimed.clear()
+        self.claims.close()
         self.session.runtime.flush()
+
+    async def _stop_polling(self) -> None:
+        self._polling = False
+        if self._poll_scope is not None:
+            self._poll_scope.cancel()
+
+    async def _stop_runs(self, kill: bool) -> None:
+        for run in list(self.runs.values()):
+            run.stop(kill)
+
+    def _runs_ended(self, timeout: float | None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.runs:
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+
+async def _cancel_and_wait(run: SubmissionRun, job_id: str, reason: str) -> None:
+    ended = run.request_cancel(job_id, reason)
+    if ended is not None:
+        await ended.wait()
 
 
 class Orchestrator:
@@ -98,11 +203,14 @@ class Orchestrator:
         current.orchestrator.resume_unfinished()
 
     def stop(self, wait: bool = True, timeout: float | None = None) -> None:
-        """Stop executing jobs and unlock the config."""
+        """Stop executing jobs and unlock the config.
+
+        ``wait``: let running jobs finish (at most ``timeout`` seconds); else kill them.
+        """
         if sessions.is_open():
             current = sessions.current()
             if current.orchestrator is not None:
-                current.orchestrator.stop()
+                current.orchestrator.stop(wait, timeout)
                 current.orchestrator = None
             current.runtime.save_checkpoint()
         Config.unblock_update()

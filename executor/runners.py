@@ -1,77 +1,96 @@
 """Runners execute a job's function; the orchestrator records what happened.
 
-The in-loop runner (development mode) calls the function in the orchestrator's event loop:
-async functions are awaited, others called directly.
+One small protocol, two runners here: the in-loop runner (development mode) calls the function
+in the orchestrator's event loop — async functions are awaited — and the subprocess runner
+(standalone mode, ``executor/standalone.py``) sends it to a pool of worker processes.
 """
 
 from __future__ import annotations
 
-import inspect
+from collections.abc import Callable
 from typing import Any, Protocol
 
+import anyio
+
 from ledgerflow.domain.config import resolve_function
-from ledgerflow.domain.errors import DataNodeWritingError
+from ledgerflow.executor import execution
+from ledgerflow.executor.execution import results_as_list
 from ledgerflow.executor.jobspec import JobOutcome, JobSpec, failure
 from ledgerflow.storage.datanodes import Backends
 
+__all__ = ["InLoopRunner", "Runner", "Start", "execute", "results_as_list"]
+
+#: Called once the runner can run the job now: records RUNNING and returns what to run,
+#: or None to give up (the job was canceled while it waited).
+Start = Callable[[], JobSpec | None]
+
 
 class Runner(Protocol):
-    """Executes jobs; at most ``capacity`` at once."""
+    """Executes jobs, at most ``capacity`` at once."""
 
     capacity: int
 
-    async def run(self, spec: JobSpec) -> JobOutcome:
-        """Read the inputs, call the function, write the outputs."""
+    async def run(self, job_id: str, start: Start) -> JobOutcome | None:
+        """Wait for capacity, call ``start``, run the job; None if ``start`` gave up."""
+        ...
+
+    def cancel(self, job_id: str, why: str = "to cancel the job") -> bool:
+        """Stop a running job (its outcome is then ``lost``, ``why`` says why); True if it was running."""
         ...
 
     async def close(self) -> None:
-        """Release workers."""
+        """Release the workers."""
         ...
 
 
-def results_as_list(spec: JobSpec, result: Any) -> list[Any]:
-    """The function's result as one value per output, checking the count."""
-    count = len(spec.outputs)
-    if count == 0:
-        return []
-    if count == 1:
-        return [result]
-    if not isinstance(result, tuple | list) or len(result) != count:
-        raise DataNodeWritingError(
-            f'Task "{spec.task_config_id}" has {count} outputs but its function returned '
-            f"{type(result).__name__ if not isinstance(result, tuple | list) else len(result)} "
-            "value(s): return a tuple with one value per output."
-        )
-    return list(result)
+def _function(spec: JobSpec) -> Callable[..., Any]:
+    if callable(spec.function):
+        return spec.function
+    function: Callable[..., Any] = resolve_function(spec.function)
+    return function
 
 
 async def execute(spec: JobSpec, backends: Backends) -> JobOutcome:
-    """Run a job in this process: read, call (awaiting coroutines), write."""
+    """Run a job in the caller's event loop: read, call (awaiting coroutines), write."""
     try:
-        function = spec.function if callable(spec.function) else resolve_function(spec.function)
-        args = [backends.of(i.node.storage_type).read(i.node, i.content_hash) for i in spec.inputs]
-        result = function(*args)
-        if inspect.isawaitable(result):
-            result = await result
-        values = results_as_list(spec, result)
-        payloads = [
-            backends.of(node.storage_type).write(node, value) for node, value in zip(spec.outputs, values, strict=True)
-        ]
+        function = _function(spec)
     except Exception as error:
         return failure(error)
-    return JobOutcome(payloads=payloads)
+    return await execution.execute(spec, function, backends)
 
 
 class InLoopRunner:
-    """Development mode: one job at a time, in the orchestrator's loop."""
+    """Development mode: the function runs in the orchestrator's loop, one job at a time."""
 
     capacity = 1
 
     def __init__(self, backends: Backends) -> None:
         self.backends = backends
+        self._scopes: dict[str, anyio.CancelScope] = {}
+        self._why: dict[str, str] = {}
+        self._lock = anyio.Lock()
 
-    async def run(self, spec: JobSpec) -> JobOutcome:
-        return await execute(spec, self.backends)
+    async def run(self, job_id: str, start: Start) -> JobOutcome | None:
+        async with self._lock:
+            spec = start()
+            if spec is None:
+                return None
+            with anyio.CancelScope() as scope:
+                self._scopes[job_id] = scope
+                try:
+                    return await execute(spec, self.backends)
+                finally:
+                    del self._scopes[job_id]
+            reason = f"the job was stopped {self._why.pop(job_id, 'while it ran')}"
+            return JobOutcome(error=reason, stacktrace=[reason], lost=True)
+
+    def cancel(self, job_id: str, why: str = "to cancel the job") -> bool:
+        scope = self._scopes.get(job_id)
+        if scope is None:
+            return False
+        self._why[job_id] = why
+        scope.cancel()  # an async function stops at its next await; a plain one cannot be interrupted
+        return True
 
     async def close(self) -> None:
         return None

@@ -1,0 +1,39 @@
+"""Waiting for a submission to finish, in this process or in another one sharing the store."""
+
+from __future__ import annotations
+
+import time
+
+from ledgerflow.domain.errors import NonExistingEntity
+from ledgerflow.service import session
+
+#: How often a wait reads the events of other processes (when this process does not run the submission).
+CATCH_UP_SECONDS = 0.05
+
+
+def wait_for(submission_id: str, timeout: float | None = None) -> bool:
+    """Block until every job of the submission has finished or ``timeout`` seconds pass; True if it finished.
+
+    When it returns True, the submission's events are durable in the log.
+    """
+    current = session.current()
+    runtime = current.runtime
+    deadline = None if timeout is None else time.monotonic() + timeout
+    delay, last_catch_up = 0.001, time.monotonic()
+    while True:
+        view = runtime.state.submissions.get(submission_id)
+        if view is None:
+            raise NonExistingEntity(f"{submission_id} does not exist (it may have been deleted).")
+        jobs = runtime.state.jobs
+        if all(jobs[j].status.is_finished for j in view.job_ids if j in jobs):
+            runtime.flush()
+            return True
+        now = time.monotonic()
+        if deadline is not None and now >= deadline:
+            return False
+        service = current.orchestrator
+        if (service is None or submission_id not in service.runs) and now - last_catch_up >= CATCH_UP_SECONDS:
+            runtime.catch_up()
+            last_catch_up = now
+        time.sleep(delay if deadline is None else max(0.0, min(delay, deadline - now)))
+        delay = min(delay * 2, 0.05)
