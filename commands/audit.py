@@ -1,0 +1,168 @@
+"""Audit commands: ``history ID``, ``events``, ``audit verify`` and ``compact``.
+
+They read the event store directly (``--storage-folder``, default ``.ledgerflow/``, or
+``--event-store URL`` / ``LEDGERFLOW_EVENT_STORE``): no application runs, no version is
+activated, and nothing is written except by ``compact``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ledgerflow.commands.common import console, fail, handles_errors
+
+if TYPE_CHECKING:
+    from ledgerflow.storage.eventstore import EventStore
+
+__all__ = ["StorageFolder", "StoreUrl", "open_store", "register"]
+
+DEFAULT_LIMIT = 1000
+
+StorageFolder = Annotated[
+    Path, typer.Option("--storage-folder", help="The application's storage folder (its event store and payloads).")
+]
+StoreUrl = Annotated[
+    str | None,
+    typer.Option("--event-store", help="The event store URL (default: LEDGERFLOW_EVENT_STORE, else the folder's)."),
+]
+Json = Annotated[bool, typer.Option("--json", help="One JSON object per event and line, for machines.")]
+Wide = Annotated[bool, typer.Option("--wide", help="Show ids whole (tables shorten their UUIDs).")]
+
+
+@contextmanager
+def open_store(storage_folder: Path, event_store: str | None) -> Iterator[EventStore]:
+    """The existing event store of the application, opened for reading."""
+    from ledgerflow.service.runtime import event_store_url
+    from ledgerflow.storage.eventstore import EventStore
+
+    store = EventStore.open(event_store_url(str(storage_folder), event_store), create=False)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@handles_errors
+def history(
+    entity_id: Annotated[str, typer.Argument(help="The id of a scenario, data node, task, job, submission...")],
+    own: Annotated[bool, typer.Option("--own", help="Only the entity's own events, without its children.")] = False,
+    json: Json = False,
+    wide: Wide = False,
+    storage_folder: StorageFolder = Path(".ledgerflow"),
+    event_store: StoreUrl = None,
+) -> None:
+    """Every event of an entity, in order (a scenario's include its tasks, data, submissions and jobs)."""
+    from ledgerflow.commands.audit_render import event_table, print_json_lines, show
+    from ledgerflow.service.history import history_of
+
+    with open_store(storage_folder, event_store) as store:
+        events = history_of(store, entity_id, children=not own)
+    if json:
+        print_json_lines(events)
+        return
+    several = len({e.entity_id for e in events}) > 1
+    title = f"History of {entity_id}: {_count(len(events))}"
+    show(event_table(events, title=title, entity_column=several, wide=wide), len(events))
+
+
+@handles_errors
+def events(
+    since: Annotated[str | None, typer.Option(help="From this position or time (1200, 2025-05-01T10:30, -2h).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this position or time (inclusive).")] = None,
+    type_: Annotated[
+        list[str] | None, typer.Option("--type", help="A topic or a prefix (job, datanode.written); repeatable.")
+    ] = None,
+    entity: Annotated[list[str] | None, typer.Option("--entity", help="Only this entity's events; repeatable.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help=f"At most this many events (tables: {DEFAULT_LIMIT} by default; 0: all).")
+    ] = None,
+    json: Json = False,
+    wide: Wide = False,
+    storage_folder: StorageFolder = Path(".ledgerflow"),
+    event_store: StoreUrl = None,
+) -> None:
+    """The log, or a filtered part of it, in order."""
+    from ledgerflow.commands.audit_render import event_table, print_json_lines, show
+    from ledgerflow.service.history import read_events
+    from ledgerflow.service.timetravel import parse_when
+
+    start = parse_when(since) if since else None
+    end = parse_when(until) if until else None
+    if limit is not None and limit < 0:
+        raise fail(f"--limit is {limit}: use 0 (no limit) or a positive number.", 2)
+    cap = limit if limit is not None else (0 if json else DEFAULT_LIMIT)
+    with open_store(storage_folder, event_store) as store:
+        found = read_events(store, start, end, type_ or (), entity or ())
+        chosen = islice(found, cap + 1) if cap else found
+        if json:
+            print_json_lines(islice(chosen, cap) if cap else chosen)
+            return
+        listed = list(chosen)
+    more = bool(cap) and len(listed) > cap
+    listed = listed[:cap] if cap else listed
+    title = _count(len(listed)) + (
+        f" (the first {cap}; more follow: narrow the filters or raise --limit)" if more else ""
+    )
+    show(event_table(listed, title=title, wide=wide), len(listed))
+
+
+@handles_errors
+def verify(
+    expect: Annotated[
+        str | None,
+        typer.Option(help="A head noted earlier, POSITION:LINK: the chain must still pass through it."),
+    ] = None,
+    storage_folder: StorageFolder = Path(".ledgerflow"),
+    event_store: StoreUrl = None,
+) -> None:
+    """Check every event against the hash chain; report the first altered, removed or reordered one."""
+    noted = _parse_head(expect) if expect else None
+    with open_store(storage_folder, event_store) as store:
+        report = store.verify_chain(noted)
+        where = store.where
+    if report.finding is None:
+        console.print(
+            f"[green]✔[/green] The log is intact: {report.checked:,} events match the hash chain ({where}).",
+            soft_wrap=True,
+        )
+        console.print(f"Head: position {report.head_position}, link {report.head_link}", soft_wrap=True)
+        console.print(
+            "[dim]Note the head elsewhere; --expect POSITION:LINK later detects a rewrite of the log up to it.[/dim]",
+            soft_wrap=True,
+        )
+        return
+    console.print(f"[red]✘ {report.finding.message}[/red]", highlight=False, soft_wrap=True)
+    console.print(
+        f"The {report.checked:,} events before it match the chain (up to position {report.head_position}).",
+        soft_wrap=True,
+    )
+    raise typer.Exit(1)
+
+
+def _count(events: int) -> str:
+    return f"{events:,} event" + ("" if events == 1 else "s")
+
+
+def _parse_head(text: str) -> tuple[int, str]:
+    position, _, link = text.partition(":")
+    if not position.strip().isdigit() or len(link.strip()) != 64:
+        raise fail(f'--expect "{text}" is not POSITION:LINK (a position and the 64-hex-digit link verify printed).', 2)
+    return int(position), link.strip().lower()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the audit commands to the ``ledgerflow`` command."""
+    from ledgerflow.commands.compact import compact
+
+    app.command()(history)
+    app.command()(events)
+    audit = typer.Typer(help="Check the log's integrity.", no_args_is_help=True)
+    audit.command()(verify)
+    app.add_typer(audit, name="audit")
+    app.command()(compact)

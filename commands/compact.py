@@ -1,0 +1,107 @@
+"""``ledgerflow compact``: apply the retention policy to data payloads (see ``service/retention.py``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ledgerflow.commands.audit import StorageFolder, StoreUrl
+from ledgerflow.commands.common import console, fail, handles_errors
+
+if TYPE_CHECKING:
+    from ledgerflow.service.retention import CompactionReport, RetentionPolicy
+
+__all__ = ["compact"]
+
+_SHOWN = 20
+
+
+def _size(count: int) -> str:
+    size = float(count)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return f"{count} B"
+
+
+@handles_errors
+def compact(
+    keep_days: Annotated[float, typer.Option(help="Keep every value written in the last N days (0: none).")] = 30.0,
+    keep_versions: Annotated[int, typer.Option(help="Keep the last N values of every existing data node.")] = 1,
+    archive: Annotated[
+        Path | None, typer.Option(help="Where to archive removed payloads (a .zip, or a folder for one).")
+    ] = None,
+    delete: Annotated[bool, typer.Option("--delete", help="Remove payloads for good instead of archiving.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would be removed.")] = False,
+    restore: Annotated[
+        Path | None, typer.Option(help="Put the payloads of an archive back into the blob store, then stop.")
+    ] = None,
+    storage_folder: StorageFolder = Path(".ledgerflow"),
+    event_store: StoreUrl = None,
+) -> None:
+    """Remove data payloads no kept write uses (the log itself stays whole), and checkpoint."""
+    from ledgerflow.service import retention
+    from ledgerflow.service.runtime import Runtime, event_store_url
+    from ledgerflow.storage.eventstore import EventStore
+
+    if delete and archive is not None:
+        raise fail("Choose --archive PATH or --delete, not both.", 2)
+    policy = retention.RetentionPolicy(keep_days=keep_days, keep_versions=keep_versions)
+    url = event_store_url(str(storage_folder), event_store)
+    EventStore.open(url, create=False).close()  # a clear error when there is no store
+    runtime = Runtime(str(storage_folder), event_store)
+    try:
+        if restore is not None:
+            count = retention.restore(runtime, restore)
+            _say(f"Restored {count} payloads from {restore} into {runtime.blobs.folder}.")
+            return
+        report = retention.compact(runtime, policy, archive=archive, delete=delete, dry_run=dry_run)
+    finally:
+        runtime.close()
+    _print(report, policy)
+
+
+def _say(text: str) -> None:
+    console.print(text, soft_wrap=True, highlight=False)
+
+
+def _print(report: CompactionReport, policy: RetentionPolicy) -> None:
+    days = f" and every value written in the last {policy.keep_days:g} days" if policy.keep_days else ""
+    plural = "s" if policy.keep_versions > 1 else ""
+    _say(f"Policy: keep the last {policy.keep_versions} value{plural} of every data node{days}.")
+    _say(
+        f"Log position {report.position:,}: {report.writes:,} writes, {report.kept_writes:,} kept; "
+        f"{len(report.removed):,} payloads no longer kept ({_size(report.removed_bytes)})."
+    )
+    if report.dry_run:
+        _table(report)
+        _say("Dry run: nothing was changed.")
+        return
+    if not report.removed:
+        _say("Nothing to remove.")
+    elif report.archive is not None:
+        _say(f"Archived them to {report.archive} and removed them from the blob store.")
+    else:
+        _say("Removed them for good (--delete).")
+    if report.put_back:
+        _say(f"{len(report.put_back)} were written again during the run and were put back.")
+    _say("The compaction is recorded in the log, and a fresh projection checkpoint was written.")
+
+
+def _table(report: CompactionReport) -> None:
+    from rich.table import Table
+
+    from ledgerflow.commands.audit_render import local_time, shorten_ids
+
+    if not report.removed:
+        return
+    table = Table("payload", "size", "data nodes", "last written (local)", header_style="bold", pad_edge=False)
+    for payload in report.removed[:_SHOWN]:
+        nodes = shorten_ids(", ".join(payload.nodes))
+        table.add_row(payload.hash[:16], _size(payload.size), nodes, local_time(payload.last_written))
+    console.print(table)
+    if len(report.removed) > _SHOWN:
+        console.print(f"… and {len(report.removed) - _SHOWN:,} more.")
