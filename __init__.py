@@ -24,10 +24,18 @@ _EXPORTS: dict[str, str] = {
     "Job": "ledgerflow.service.entities.task",
     "Submission": "ledgerflow.service.entities.task",
     "exceptions": "ledgerflow.domain",
+    "Event": "ledgerflow.service.events",
+    "EventConsumer": "ledgerflow.service.events",
+    "EventEntityType": "ledgerflow.service.events",
+    "EventOperation": "ledgerflow.service.events",
 }
 _API = "ledgerflow.service.api"
 _API_NAMES = (
+    "Workflow",
+    "WorkflowMulti",
+    "as_of",
     "asubmit",
+    "cancel_job",
     "clean_all_entities",
     "compare_scenarios",
     "create_global_data_node",
@@ -50,9 +58,18 @@ _API_NAMES = (
     "get_sequences",
     "get_submissions",
     "get_tasks",
+    "history",
+    "on_event",
+    "replay",
+    "rerun",
     "set_primary",
+    "settings",
     "submit",
+    "subscribe_scenario",
+    "subscribe_sequence",
     "tag",
+    "unsubscribe_scenario",
+    "unsubscribe_sequence",
     "untag",
 )
 _EXPORTS.update(dict.fromkeys(_API_NAMES, _API))
@@ -80,3 +97,7 @@ if TYPE_CHECKING:
     from ledgerflow.executor.orchestrator import Orchestrator as Core  # noqa: F401
     from ledgerflow.executor.orchestrator import Orchestrator as Orchestrator
     from ledgerflow.service.api import *  # noqa: F403
+    from ledgerflow.service.events import Event as Event
+    from ledgerflow.service.events import EventConsumer as EventConsumer
+    from ledgerflow.service.events import EventEntityType as EventEntityType
+    from ledgerflow.service.events import EventOperation as EventOperation

@@ -13,11 +13,12 @@ from eventsourcing.domain import event
 
 from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.errors import DataNodeIsBeingEdited
+from ledgerflow.domain.version import Migratable
 
 EDIT_LOCK_DURATION = timedelta(minutes=30)
 
 
-class DataNode(Entity):
+class DataNode(Migratable, Entity):
     """A data node; its edit lock is enforced on every write."""
 
     TOPIC = "ledgerflow.datanode"
@@ -109,6 +110,17 @@ class DataNode(Entity):
         self.locked = False
         self.editor_id = None
         self.editor_expiration = None
+
+    @event("Migrated", topic="ledgerflow.datanode.migrated")
+    def _migrated(
+        self,
+        function: str | None,
+        registered_for: str | None,
+        changes: dict[str, Any],
+        from_version: str,
+        to_version: str,
+    ) -> None:
+        pass
 
     def delete(self) -> None:
         """Delete the node (its history stays in the log)."""

@@ -97,3 +97,43 @@ class SubmissionNotDeletedException(LedgerflowError):
 
 class OrchestratorServiceIsAlreadyRunning(LedgerflowError):
     """``Orchestrator().run()`` was called twice."""
+
+
+class NonExistingVersion(LedgerflowError):
+    """No application version has that name."""
+
+
+class VersionIsNotProductionVersion(LedgerflowError):
+    """The version is not a production version."""
+
+
+class VersionRefused(LedgerflowError, SystemExit):
+    """The application cannot start under the requested version.
+
+    Left uncaught it ends the program as ``SystemExit`` does: ``code`` (the hint) is printed
+    without a traceback and the exit status is 1. ``str(error)`` is the whole message.
+    """
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code = hint if hint is not None else message
+
+
+class ConflictedConfigurationError(VersionRefused):
+    """The config differs from the one recorded for an existing version (``--force`` overrides it)."""
+
+
+class VersionAlreadyExistsAsDevelopment(VersionRefused):
+    """An experiment was given the name of the development version."""
+
+
+class MigrationFailed(VersionRefused):
+    """A migration function failed: the production version did not start and nothing was recorded."""
+
+
+class NonExistingTaskConfig(LedgerflowError):
+    """A task config id that the workflow or scenario config does not contain."""
+
+
+class NonExistingDataNodeConfig(LedgerflowError):
+    """A data node config id (e.g. a workflow parameter) that names no data node it can use."""

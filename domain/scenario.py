@@ -9,9 +9,10 @@ from eventsourcing.domain import event
 
 from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.errors import UnauthorizedTagError
+from ledgerflow.domain.version import Migratable
 
 
-class Scenario(Entity):
+class Scenario(Migratable, Entity):
     """A scenario: a DAG of tasks over data nodes, possibly in a cycle."""
 
     TOPIC = "ledgerflow.scenario"
@@ -72,6 +73,17 @@ class Scenario(Entity):
 
     @event("PropertiesUpdated", topic="ledgerflow.scenario.properties_updated")
     def _properties_updated(self, properties: dict[str, Any]) -> None:
+        pass
+
+    @event("Migrated", topic="ledgerflow.scenario.migrated")
+    def _migrated(
+        self,
+        function: str | None,
+        registered_for: str | None,
+        changes: dict[str, Any],
+        from_version: str,
+        to_version: str,
+    ) -> None:
         pass
 
     def delete(self) -> None:

@@ -7,9 +7,10 @@ from typing import Any
 from eventsourcing.domain import event
 
 from ledgerflow.domain.entity import Entity
+from ledgerflow.domain.version import Migratable
 
 
-class Task(Entity):
+class Task(Migratable, Entity):
     """A task entity, created once per (config, owner, version)."""
 
     TOPIC = "ledgerflow.task"
@@ -30,6 +31,29 @@ class Task(Entity):
     ) -> None:
         self.config_id = config_id
         self.key = key
+
+    def reset(self, requested: str) -> None:
+        """Invalidate the task's outputs: its next job runs even if skippable.
+
+        ``requested`` is the config id of the task the user reset (this one, or one upstream).
+        Nothing is deleted: earlier values and runs stay in the log.
+        """
+        self._reset(requested)
+
+    @event("Reset", topic="ledgerflow.task.reset")
+    def _reset(self, requested: str) -> None:
+        pass
+
+    @event("Migrated", topic="ledgerflow.task.migrated")
+    def _migrated(
+        self,
+        function: str | None,
+        registered_for: str | None,
+        changes: dict[str, Any],
+        from_version: str,
+        to_version: str,
+    ) -> None:
+        pass
 
     def delete(self) -> None:
         """Delete the task (its history stays in the log)."""

@@ -94,7 +94,9 @@ def load_state(data: bytes) -> CurrentState:
     """Restore a projection state written by ``dump_state``."""
     with _no_cyclic_gc():
         state = pickle.loads(data)
-    gc.freeze()  # the state lives as long as the process: keep it out of future collections
+        # The state lives as long as the process: keep it out of future collections. Frozen before
+        # collection resumes, else the first one walks every object just built (0.7 s at 1M events).
+        gc.freeze()
     if not isinstance(state, CurrentState):
         raise TypeError("The checkpoint does not hold a CurrentState")
     return state

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ledgerflow.domain.enums import Status, SubmissionStatus
+from ledgerflow.projections.cache_validity import CacheValidity
 from ledgerflow.projections.records import RecordLike
 from ledgerflow.projections.views import (
     CycleView,
@@ -25,6 +26,9 @@ from ledgerflow.projections.views import (
     TaskView,
     VersionView,
 )
+
+if TYPE_CHECKING:
+    from ledgerflow.projections.subscribers import Subscriber
 
 Handler = Callable[["CurrentState", RecordLike], None]
 _HANDLERS: dict[str, Handler] = {}
@@ -66,6 +70,10 @@ class CurrentState:
     task_jobs: dict[str, list[str]] = field(default_factory=dict)
     entity_submissions: dict[str, list[str]] = field(default_factory=dict)
     cycle_scenarios: dict[str, list[str]] = field(default_factory=dict)
+    # per task, the run that produced its outputs (projections/cache_validity.py)
+    cache: CacheValidity = field(default_factory=CacheValidity)
+    # callbacks subscribed to each scenario and sequence (projections/subscribers.py)
+    subscribers: dict[str, list[Subscriber]] = field(default_factory=dict)
 
     def apply(self, record: RecordLike) -> bool:
         """Fold one event in; returns False when it was already applied."""
@@ -83,6 +91,7 @@ class CurrentState:
         handler = _HANDLERS.get(record.topic)
         if handler is not None:
             handler(self, record)
+        self.cache.apply(record)
         return True
 
     def apply_all(self, records: Iterable[RecordLike]) -> None:
@@ -113,37 +122,6 @@ class CurrentState:
 def _fields(record: RecordLike, *names: str) -> dict[str, Any]:
     payload = record.payload
     return {name: payload[name] for name in names}
-
-
-@handles("ledgerflow.version.created")
-def _version_created(state: CurrentState, r: RecordLike) -> None:
-    p = r.payload
-    state.versions[p["name"]] = VersionView(
-        name=p["name"], mode=p["mode"], config=p["config"], creation_date=p["creation_date"], updated_at=r.timestamp
-    )
-
-
-def _version_name(r: RecordLike) -> str:
-    return r.originator_id.removeprefix("VERSION_")
-
-
-@handles("ledgerflow.version.config_recorded")
-def _version_config(state: CurrentState, r: RecordLike) -> None:
-    version = state.versions[_version_name(r)]
-    version.config = r.payload["config"]
-    version.updated_at = r.timestamp
-
-
-@handles("ledgerflow.version.mode_changed")
-def _version_mode(state: CurrentState, r: RecordLike) -> None:
-    version = state.versions[_version_name(r)]
-    version.mode = r.payload["mode"]
-    version.updated_at = r.timestamp
-
-
-@handles("ledgerflow.version.deleted")
-def _version_deleted(state: CurrentState, r: RecordLike) -> None:
-    state.versions.pop(_version_name(r), None)
 
 
 @handles("ledgerflow.datanode.created")
@@ -358,3 +336,8 @@ def _job_deleted(state: CurrentState, r: RecordLike) -> None:
     jobs = state.task_jobs.get(job.task_id, [])
     if job.id in jobs:
         jobs.remove(job.id)
+
+
+# the fold steps of versions, of entities moving between versions, and of subscriptions (register on import)
+from ledgerflow.projections import subscribers as _subscribers  # noqa: E402, F401
+from ledgerflow.projections import versions as _versions  # noqa: E402, F401

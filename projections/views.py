@@ -139,3 +139,7 @@ class VersionView:
     config: dict[str, Any]
     creation_date: datetime
     updated_at: datetime
+    # the last run started under the version (the latest version has the greatest), and when it
+    # became a production version (production versions are ordered by it; None if not production)
+    started_at: datetime | None = None
+    promoted_at: datetime | None = None

@@ -6,13 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from ledgerflow.domain.errors import JobNotDeletedException
+from ledgerflow.executor.cancel import cancel_job
 from ledgerflow.service import queries, session
 from ledgerflow.service.cleanup import delete_entity, delete_version_entities
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.datanode import DataNode
 from ledgerflow.service.entities.scenario import Cycle, Scenario, Sequence
 from ledgerflow.service.entities.task import Job, Submission, Task
+from ledgerflow.service.events import on_event
+from ledgerflow.service.history import history
 from ledgerflow.service.live import live_source
+from ledgerflow.service.replay import replay
+from ledgerflow.service.rerun import rerun
 from ledgerflow.service.scenarios import (
     compare_scenarios,
     create_global_data_node,
@@ -21,10 +26,23 @@ from ledgerflow.service.scenarios import (
 )
 from ledgerflow.service.scenarios import tag as _tag
 from ledgerflow.service.scenarios import untag as _untag
+from ledgerflow.service.settings import settings
 from ledgerflow.service.submit import asubmit, submit
+from ledgerflow.service.subscriptions import (
+    subscribe_scenario,
+    subscribe_sequence,
+    unsubscribe_scenario,
+    unsubscribe_sequence,
+)
+from ledgerflow.service.timetravel import as_of
+from ledgerflow.service.workflow import Workflow, WorkflowMulti
 
 __all__ = [
+    "Workflow",
+    "WorkflowMulti",
+    "as_of",
     "asubmit",
+    "cancel_job",
     "clean_all_entities",
     "compare_scenarios",
     "create_global_data_node",
@@ -47,9 +65,18 @@ __all__ = [
     "get_sequences",
     "get_submissions",
     "get_tasks",
+    "history",
+    "on_event",
+    "replay",
+    "rerun",
     "set_primary",
+    "settings",
     "submit",
+    "subscribe_scenario",
+    "subscribe_sequence",
     "tag",
+    "unsubscribe_scenario",
+    "unsubscribe_sequence",
     "untag",
 ]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ledgerflow.domain.config import Config, DataNodeConfig
+from ledgerflow.domain.config.templates import resolve as resolve_template
 from ledgerflow.domain.datanode import DataNode
 from ledgerflow.domain.enums import Scope
 from ledgerflow.domain.errors import DataNodeWritingError, NoData
@@ -34,16 +35,20 @@ def _recordable(value: Any) -> Any:
 
 
 def recorded_properties(config: DataNodeConfig) -> dict[str, Any]:
-    """The properties of a node config as recorded in its creation event."""
-    return {k: _recordable(v) for k, v in config.properties.items() if k not in _NOT_RECORDED}
+    """The properties of a node config as recorded in its creation event (``ENV[...]`` unresolved)."""
+    return {k: _recordable(v) for k, v in config.raw_properties.items() if k not in _NOT_RECORDED}
 
 
 def node_spec(view: DataNodeView) -> NodeSpec:
     """The backend's view of a node: live config properties (functions included) when known."""
     config = Config.data_nodes.get(view.config_id)
     properties = dict(config.properties) if config is not None else dict(view.properties)
-    if view.properties.get("path"):
-        properties["path"] = view.properties["path"]
+    # the node's own path wins: a node created under another config (an older version) keeps its file
+    for key in ("path", "default_path"):
+        if view.properties.get(key):
+            properties[key] = resolve_template(view.properties[key])  # recorded unresolved
+        else:
+            properties.pop(key, None)
     return NodeSpec(view.id, view.config_id, view.storage_type, properties)
 
 

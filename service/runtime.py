@@ -7,6 +7,7 @@ group-commit writer, which makes them durable in batches.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -65,8 +66,14 @@ class Runtime:
         saved = self.store.checkpoints.load(checkpoint_name())
         state = load_state(saved[1]) if saved is not None else CurrentState()
         self._checkpoint_position = state.position
-        for record in self.store.iter_records(after=state.position):
-            state.apply(record)
+        collecting = gc.isenabled()
+        gc.disable()  # a long tail builds many objects: full collections would cost more than the fold
+        try:
+            for record in self.store.iter_records(after=state.position):
+                state.apply(record)
+        finally:
+            if collecting:
+                gc.enable()
         if state.position - self._checkpoint_position > CHECKPOINT_AFTER:
             self.store.checkpoints.save(checkpoint_name(), state.position, dump_state(state))
             self._checkpoint_position = state.position

@@ -86,7 +86,7 @@ def create_scenario(config: ScenarioConfig, creation_date: datetime | None = Non
                     output_ids=outputs,
                     function=function_reference(task_config.function),
                     skippable=task_config.skippable,
-                    properties=_plain(task_config.properties),
+                    properties=_plain(task_config.raw_properties),
                     version=version,
                     key=key,
                 )
@@ -105,7 +105,7 @@ def create_scenario(config: ScenarioConfig, creation_date: datetime | None = Non
             cycle_id=cycle,
             task_ids=task_ids,
             additional_data_node_ids=extra,
-            properties=_plain(config.properties),
+            properties=_plain(config.raw_properties),
             is_primary=primary,
             version=version,
         )
@@ -155,6 +155,7 @@ def _scenario_aggregate(scenario: Scenario) -> ScenarioAggregate:
 
 def tag(scenario: Scenario, tag_name: str) -> None:
     """Tag a scenario; the config's ``authorized_tags`` is enforced."""
+    scenario._writable()
     runtime = session.current().runtime
     config = Config.scenarios.get(scenario.config_id)
     authorized = config.properties.get("authorized_tags") if config is not None else None
@@ -166,6 +167,7 @@ def tag(scenario: Scenario, tag_name: str) -> None:
 
 def untag(scenario: Scenario, tag_name: str) -> None:
     """Remove a tag from a scenario."""
+    scenario._writable()
     runtime = session.current().runtime
     with runtime.lock:
         aggregate = _scenario_aggregate(scenario)
@@ -175,6 +177,7 @@ def untag(scenario: Scenario, tag_name: str) -> None:
 
 def set_primary(scenario: Scenario) -> None:
     """Make ``scenario`` the primary scenario of its cycle (the previous one is demoted)."""
+    scenario._writable()
     runtime = session.current().runtime
     cycle = scenario.owner_id
     if cycle is None:

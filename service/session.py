@@ -7,7 +7,11 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
+from eventsourcing.persistence import IntegrityError
+
 from ledgerflow.domain.config import Config
+from ledgerflow.executor.mainscript import main_is_guarded
+from ledgerflow.service.console_log import use_default_log_output
 from ledgerflow.service.runtime import Runtime
 from ledgerflow.service.versions import ActiveVersion, activate
 from ledgerflow.storage.datanodes import Backends
@@ -22,17 +26,33 @@ class Session:
     """The runtime and the active version of this process."""
 
     def __init__(self) -> None:
-        Config.check()
+        use_default_log_output()
+        Config.check(main_guarded=main_is_guarded())
         core = Config.core
         self.runtime = Runtime(core.storage_folder, core.event_store)
         self.backends = Backends(self.runtime.blobs)
         self.orchestrator: OrchestratorService | None = None
         try:
-            self.version: ActiveVersion = activate(self.runtime)
+            self.version: ActiveVersion = self._activate()
         except BaseException:
             self.runtime.writer.close()
             self.runtime.store.close()
             raise
+
+    def _activate(self, attempts: int = 5) -> ActiveVersion:
+        """Start the run's version; durable before anything else, so a process starting the same version at
+        the same moment (a version conflict in the log) makes this one read the log again and retry."""
+        for attempt in range(attempts):
+            version = activate(self.runtime, self.backends)
+            try:
+                self.runtime.flush()
+                return version
+            except IntegrityError:
+                if attempt == attempts - 1:
+                    raise
+                log.info("Another process started version %s at the same time: reading the log again", version.name)
+                self.runtime.resync()
+        raise AssertionError("unreachable")
 
     def visible(self, version: str) -> bool:
         """Whether entities of ``version`` are visible to this run."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 import anyio
@@ -17,6 +17,7 @@ from ledgerflow.service.context import acting_as
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.scenario import Scenario, Sequence
 from ledgerflow.service.entities.task import Job, Submission, Task
+from ledgerflow.service.external_edits import record_external_edits
 from ledgerflow.service.live import live_source
 
 log = logging.getLogger("ledgerflow")
@@ -41,14 +42,23 @@ def _config_id(entity: EntityHandle) -> str:
     return str(entity.config_id)  # type: ignore[attr-defined]
 
 
-def create_submission(entity: EntityHandle, force: bool, properties: dict[str, Any]) -> str:
-    """Record a submission of ``entity`` and a job per task, in run order."""
+def create_submission(
+    entity: EntityHandle, force: bool | Collection[str], properties: dict[str, Any], new_id: str | None = None
+) -> str:
+    """Record a submission of ``entity`` and a job per task, in run order.
+
+    ``force``: True for every job, or the config ids of the tasks to force. Files of its data nodes
+    edited outside ledgerflow are recorded first, so the jobs' skip decisions see them. ``new_id``:
+    the submission's id, when the caller chose (and claimed) it beforehand.
+    """
+    entity._writable()  # an entity of an as_of view cannot be submitted
     current = session.current()
     runtime = current.runtime
     entity_type, task_ids = _tasks_of(entity)
     tasks = runtime.state.tasks
+    record_external_edits(runtime, (n for t in task_ids for n in (*tasks[t].input_ids, *tasks[t].output_ids)))
     order = task_order([TaskNode(t, tasks[t].input_ids, tasks[t].output_ids) for t in task_ids])
-    new_id = submission_id()
+    new_id = new_id or submission_id()
     with acting_as(correlation_id=new_id), runtime.lock:
         jobs = [
             JobAggregate(
@@ -56,7 +66,7 @@ def create_submission(entity: EntityHandle, force: bool, properties: dict[str, A
                 task_id=t,
                 submission_id=new_id,
                 submit_entity_id=entity.id,
-                force=force,
+                force=force if isinstance(force, bool) else tasks[t].config_id in force,
                 version=current.version.name,
             )
             for t in order
@@ -76,18 +86,37 @@ def create_submission(entity: EntityHandle, force: bool, properties: dict[str, A
 
 def submit(
     entity: EntityHandle,
-    force: bool = False,
+    force: bool | Collection[str] = False,
     wait: bool = False,
     timeout: float | None = None,
     callbacks: Iterable[Callback] | None = None,
+    resume: bool = False,
     **properties: Any,
 ) -> Submission:
-    """Run ``entity``'s tasks in dependency order; skippable tasks with valid outputs are skipped."""
+    """Run ``entity``'s tasks in dependency order; skippable tasks with valid outputs are skipped.
+
+    ``force``: True, or the config ids of the tasks to run whatever their outputs. ``resume``: judge
+    every task (skippable or not) by its outputs, so after a failure only the failed, abandoned and
+    stale tasks run again (recorded as the submission's ``resume`` property).
+    """
+    from ledgerflow.executor.admission import check_before_submit
     from ledgerflow.executor.orchestrator import running_service
 
-    new_id = create_submission(entity, force, dict(properties))
-    submission = Submission(new_id, live_source())
+    if resume:
+        properties["resume"] = True
+    check_before_submit(session.current().runtime.state, _tasks_of(entity)[1])
     service = running_service()
+    new_id = submission_id()
+    if service is not None:
+        service.claim(new_id)  # before it is recorded: no other process may start it
+    try:
+        new_id = create_submission(entity, force, dict(properties), new_id)
+    except BaseException:
+        if service is not None:
+            service.claimed.discard(new_id)
+            service.claims.release(new_id)
+        raise
+    submission = Submission(new_id, live_source())
     if service is None:
         log.warning(
             "The orchestrator is not running: submission %s is recorded and its jobs will run when "
@@ -102,6 +131,8 @@ def submit(
             if sub_id == new_id:
                 for hook in hooks:
                     hook(Job(changed_job, live_source()))
+                if not service.synchronous and all(j.is_finished() for j in submission.jobs):
+                    service.listeners.remove(relay)
 
         service.listeners.append(relay)
     try:

@@ -19,6 +19,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import PersistenceError
 from eventsourcing.utils import Environment, EnvType
 
+from ledgerflow.storage.chain import Chain, ChainReport, verify
 from ledgerflow.storage.checkpoints import CheckpointStore
 from ledgerflow.storage.codec import LedgerMapper, Record, StoredRow
 from ledgerflow.storage.errors import AggregateNotFound, EventStoreError
@@ -56,9 +57,12 @@ class _Recorder(Protocol):
     def insert_rows(self, rows: Sequence[StoredRow], blobs: Sequence[tuple[str, bytes]] = ()) -> list[int]: ...
     def select_rows(self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()) -> list[_Row]: ...
     def select_aggregate_rows(self, originator_id: str) -> list[_Row]: ...
+    def select_prefix_rows(self, prefix: str, until: int) -> list[_Row]: ...
     def max_notification_id(self) -> int | None: ...
     def run(self, statement: str, params: Sequence[Any] = (), *, commit: bool = False) -> list[tuple[Any, ...]]: ...
     def qualify(self, table: str) -> str: ...
+
+    events_table_name: str
 
 
 class EventStore:
@@ -71,6 +75,7 @@ class EventStore:
         self.recorder = cast(_Recorder, app.recorder)
         self.checkpoints = CheckpointStore(self.recorder)
         self.inline_blobs = InlineBlobs(self.recorder)
+        self.chain = Chain(self.recorder)
         self._closed = False
 
     @classmethod
@@ -126,6 +131,7 @@ class EventStore:
             store = cls(LedgerApplication(env=env), where)
             store.checkpoints.create_table()
             store.inline_blobs.create_table()
+            store.chain.create_table(store.recorder)
         except (PersistenceError, OSError) as error:
             raise EventStoreError(f"Cannot open the event store {where}: {error}") from error
         return store
@@ -180,10 +186,27 @@ class EventStore:
         """The position of the last event in the log (0 when empty)."""
         return self.recorder.max_notification_id() or 0
 
+    def topics(self) -> list[str]:
+        """Every topic in the log, sorted (one scan of the events table)."""
+        table = self.recorder.qualify(self.recorder.events_table_name)
+        return sorted(row[0] for row in self.recorder.run(f"SELECT DISTINCT topic FROM {table}"))
+
     def events_of(self, originator_id: str) -> list[Record]:
         """One aggregate's events, in version order."""
         decode = self.mapper.decode_row
         return [decode(*row) for row in self.recorder.select_aggregate_rows(originator_id)]
+
+    def events_with_prefix(self, prefix: str, until: int | None = None) -> list[Record]:
+        """The events of every aggregate whose id starts with ``prefix`` (e.g. ``"VERSION_"``), in log order."""
+        if not prefix:
+            raise EventStoreError("events_with_prefix() needs a non-empty prefix; read() reads the whole log.")
+        last = self.max_position() if until is None else until
+        decode = self.mapper.decode_row
+        return [decode(*row) for row in self.recorder.select_prefix_rows(prefix, last)]
+
+    def verify_chain(self, expect: tuple[int, str] | None = None) -> ChainReport:
+        """Check every event against the hash chain: the first altered, removed or reordered one."""
+        return verify(self.recorder, self.chain, expect)
 
     def get_aggregate(self, aggregate_id: str, version: int | None = None) -> Any:
         """The aggregate rebuilt from its events (up to ``version``)."""

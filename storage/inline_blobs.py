@@ -30,6 +30,9 @@ class InlineBlobs:
         self.limit = limit
         self._lock = threading.Lock()
         self._staged: dict[str, bytes] = {}
+        # Values of the transaction being committed: readable until it is, so a reader never finds
+        # a value neither staged nor stored (kept until the next drain, which follows the commit).
+        self._in_flight: dict[str, bytes] = {}
 
     def create_table(self) -> None:
         """Create the table if it does not exist."""
@@ -52,6 +55,7 @@ class InlineBlobs:
         """Take every staged value (the writer inserts them)."""
         with self._lock:
             staged, self._staged = self._staged, {}
+            self._in_flight = staged
         return list(staged.items())
 
     def restore(self, blobs: Sequence[Blob]) -> None:
@@ -64,6 +68,8 @@ class InlineBlobs:
         """A staged or stored value, or None."""
         with self._lock:
             staged = self._staged.get(digest)
+            if staged is None:
+                staged = self._in_flight.get(digest)
         if staged is not None:
             return staged
         rows = self._runner.run(f"SELECT data FROM {self._table} WHERE hash = ?", [digest])

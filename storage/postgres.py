@@ -1,8 +1,8 @@
 """PostgreSQL persistence: URL parsing, a fast connectivity check, and our application recorder.
 
 Needs the ``postgres`` extra (psycopg 3). Tables are named from the application name:
-``ledgerflow_events`` (and ``ledgerflow_checkpoints``), in the schema given by the URL's
-``?schema=`` option (default ``public``).
+``ledgerflow_events`` (and ``ledgerflow_checkpoints``, ``ledgerflow_chain``...), in the schema
+given by the URL's ``?schema=`` option (default ``public``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
-from psycopg.rows import tuple_row
+from psycopg import Cursor
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
+from ledgerflow.storage.chain import TABLE as CHAIN_TABLE
+from ledgerflow.storage.chain import extend_chain
 from ledgerflow.storage.codec import StoredRow
 from ledgerflow.storage.errors import EventStoreError
 from ledgerflow.storage.inline_blobs import TABLE as INLINE_TABLE
@@ -154,6 +157,18 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             return []
         return list(self.insert_events([StoredEvent(*row) for row in rows]) or ())
 
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """The new positions; their hash-chain links are inserted in the same transaction.
+
+        The events table is locked (EXCLUSIVE) by now, so the chain's last link cannot move.
+        """
+        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or []
+        rows = [(str(e.originator_id), e.originator_version, e.topic, e.state) for e in stored_events]
+        extend_chain(curs, self.qualify(CHAIN_TABLE), rows, positions, placeholder="%s")
+        return positions
+
     def select_rows(self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()) -> list[Row]:
         """Rows ``(position, originator_id, version, topic, state)`` after a position."""
         statement = "SELECT notification_id, originator_id, originator_version, topic, state "
@@ -174,6 +189,13 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         statement = "SELECT notification_id, originator_id, originator_version, topic, state "
         statement += f"FROM {self._table()} WHERE originator_id = %s ORDER BY originator_version"
         return self._query(statement, [originator_id])
+
+    def select_prefix_rows(self, prefix: str, until: int) -> list[Row]:
+        """The rows of every aggregate whose id starts with ``prefix``, up to ``until``, in log order."""
+        statement = "SELECT notification_id, originator_id, originator_version, topic, state FROM "
+        statement += f"{self._table()} WHERE originator_id >= %s AND originator_id < %s AND notification_id + 0 <= %s "
+        statement += "ORDER BY notification_id"
+        return self._query(statement, [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), until])
 
     def run(self, statement: str, params: Sequence[Any] = (), *, commit: bool = False) -> list[tuple[Any, ...]]:
         """Execute one statement (``?`` placeholders) in its own transaction."""

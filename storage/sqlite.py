@@ -10,6 +10,7 @@ Differences from ``eventsourcing.sqlite`` (selected with ``PERSISTENCE_MODULE =
   between its first read and its first write;
 - events are inserted with one ``executemany``; their positions (rowids) are computed from
   ``MAX(rowid)`` taken under the write lock and checked against ``last_insert_rowid()``;
+- their hash-chain links (``chain.py``) are inserted in the same transaction;
 - the transaction that creates the tables also stamps the file as a ledgerflow database;
 - rows are read as plain tuples for the fast ``Record`` decoding path.
 """
@@ -34,6 +35,8 @@ from eventsourcing.sqlite import (
 )
 from eventsourcing.utils import Environment, EnvType
 
+from ledgerflow.storage.chain import TABLE as CHAIN_TABLE
+from ledgerflow.storage.chain import extend_chain
 from ledgerflow.storage.codec import StoredRow
 from ledgerflow.storage.inline_blobs import TABLE as INLINE_TABLE
 from ledgerflow.storage.sqlite_file import APPLICATION_ID, SCHEMA_VERSION
@@ -135,11 +138,14 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         c.execute("SELECT last_insert_rowid()")
         last = c.fetchone()[0]
         if last - before == len(rows):
-            return list(range(before + 1, last + 1))
-        # Rowids are not max+1 only near 2**63; ask the table then.
-        table = self.events_table_name
-        c.execute(f"SELECT rowid FROM {table} WHERE rowid>? ORDER BY rowid", (before,))
-        return [row[0] for row in c.fetchall()]
+            positions = list(range(before + 1, last + 1))
+        else:
+            # Rowids are not max+1 only near 2**63; ask the table then.
+            table = self.events_table_name
+            c.execute(f"SELECT rowid FROM {table} WHERE rowid>? ORDER BY rowid", (before,))
+            positions = [row[0] for row in c.fetchall()]
+        extend_chain(c, CHAIN_TABLE, rows, positions)  # the links commit with their events
+        return positions
 
     def select_rows(self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()) -> list[Row]:
         """Rows ``(position, originator_id, version, topic, state)`` after a position."""
@@ -165,6 +171,15 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         )
         return self.run(statement, [originator_id])
 
+    def select_prefix_rows(self, prefix: str, until: int) -> list[Row]:
+        """The rows of every aggregate whose id starts with ``prefix``, up to ``until``, in log order."""
+        statement = (
+            "SELECT rowid, originator_id, originator_version, topic, state "
+            # "+rowid": search the id index, not the whole log in position order
+            f"FROM {self.events_table_name} WHERE originator_id>=? AND originator_id<? AND +rowid<=? ORDER BY rowid"
+        )
+        return self.run(statement, [prefix, prefix_end(prefix), until])
+
     def run(self, statement: str, params: Sequence[Any] = (), *, commit: bool = False) -> list[tuple[Any, ...]]:
         """Execute one statement (``?`` placeholders) in its own transaction."""
         with self.datastore.transaction(commit=commit) as c:
@@ -177,6 +192,11 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def qualify(table: str) -> str:
         """The SQL name of one of our side tables."""
         return table
+
+
+def prefix_end(prefix: str) -> str:
+    """The least string greater than every string starting with ``prefix`` (for index range scans)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 class LedgerSQLiteFactory(SQLiteFactory):

@@ -59,6 +59,10 @@ class EntityHandle:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.id!r})"
 
+    def _writable(self) -> Runtime:
+        """The runtime to change the entity through; ``ReadOnlyViewError`` for an entity of an ``as_of`` view."""
+        return self._source.writable()
+
     @property
     def version(self) -> str:
         """The application version the entity belongs to."""

@@ -11,6 +11,7 @@ from ledgerflow.domain.errors import NoData
 from ledgerflow.projections.views import DataNodeView, Edit
 from ledgerflow.service import datanodes as commands
 from ledgerflow.service.entities.base import EntityHandle
+from ledgerflow.service.recorded_values import read_recorded
 
 log = logging.getLogger("ledgerflow")
 
@@ -117,10 +118,23 @@ class DataNode(EntityHandle):
         """The current value; ``NoData`` if never written."""
         return commands.read_value(self._source.backends, self._view())
 
-    def read(self, version: int | None = None, as_of: datetime | None = None) -> Any:
-        """The current value (None if never written), or an earlier one: ``version`` counts writes from 1."""
+    def read(self, version: int | None = None, as_of: datetime | int | str | None = None) -> Any:
+        """The current value (None if never written), or an earlier one: ``version`` counts writes from 1.
+
+        ``as_of`` is a datetime, or anything ``lf.as_of`` takes (a log position...). Earlier values
+        come from the content store, verified against their recorded hash.
+        """
         view = self._view()
         edit: Edit | None = None
+        if as_of is not None and not isinstance(as_of, datetime):
+            from ledgerflow.service.timetravel import open_view
+
+            runtime = self._source.writable()
+            runtime.flush()
+            past = open_view(runtime.store, runtime.blobs, as_of)
+            if not past.exists(self.id):
+                raise NoData(f'DataNode "{view.config_id}" did not exist at {past!r}.')
+            return past.get(self.id).read()
         if version is not None:
             if not 1 <= version <= len(view.edits):
                 raise NoData(
@@ -135,6 +149,8 @@ class DataNode(EntityHandle):
         elif not view.edits:
             log.warning('DataNode "%s" (%s) has no data yet: read() returns None.', view.config_id, view.id)
             return None
+        if edit is not None:
+            return read_recorded(self._source.backends, view, edit)
         return commands.read_value(self._source.backends, view, edit)
 
     def write(self, data: Any, editor_id: str | None = None, comment: str | None = None, **extra: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -187,6 +186,12 @@ class Submission(EntityHandle):
         return dict(self._view().properties)
 
     @property
+    def rerun_of(self) -> str | None:
+        """The submission this one re-ran (``lf.rerun``), if any."""
+        original = self._view().properties.get("rerun_of")
+        return str(original) if original else None
+
+    @property
     def creation_date(self) -> datetime:
         """When the submission was made."""
         return _naive(self._view().creation_date)
@@ -212,15 +217,22 @@ class Submission(EntityHandle):
         return self.submission_status is SubmissionStatus.COMPLETED
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the submission finishes or ``timeout`` seconds pass; True if it finished."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        delay = 0.001
-        while not self._source.state.submissions[self.id].status.is_finished:
-            if deadline is not None and time.monotonic() >= deadline:
-                return False
-            time.sleep(delay)
-            delay = min(delay * 2, 0.05)
-        return True
+        """Block until every job has finished or ``timeout`` seconds pass; True if they finished.
+
+        Works for a submission run by another process too (its events are read from the log).
+        """
+        from ledgerflow.executor.waiting import wait_for
+
+        self._writable()  # a time-travel view does not change
+        return wait_for(self.id, timeout)
+
+    def cancel(self, reason: str | None = None) -> None:
+        """Cancel every unfinished job: queued ones are CANCELED (their downstream jobs ABANDONED), running
+        ones are killed first."""
+        from ledgerflow.executor.cancel import cancel_submission
+
+        self._writable()
+        cancel_submission(self.id, reason)
 
     @property
     def scenario(self) -> Scenario | None:

@@ -117,3 +117,23 @@ def test_small_values_live_in_the_log_database_and_large_ones_in_files(workdir: 
     session.close()
     reopened = lf.get(scenario.id)
     assert reopened.small.read() == "tiny" and reopened.large.read() == b"x" * 200_000
+
+
+def test_secrets_in_env_templates_never_reach_the_log(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LF_TEST_SECRET", "hunter2")
+    node = Config.configure_json_data_node("doc", default_path="doc.json", token="ENV[LF_TEST_SECRET]")
+    scenario = scenario_with(node)
+    scenario.doc.write([1])
+    assert scenario.doc.properties["token"] == "ENV[LF_TEST_SECRET]"
+    from ledgerflow.service import session
+
+    runtime = session.current().runtime
+    runtime.flush()
+    assert all(b"hunter2" not in row[4] for row in runtime.store.recorder.select_rows(0, None, 10_000))
+
+
+def test_a_path_from_an_env_template_is_resolved_when_used(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LF_TEST_PATH", "from_env.json")
+    scenario = scenario_with(Config.configure_json_data_node("doc", default_path="ENV[LF_TEST_PATH]"))
+    scenario.doc.write({"k": 1})
+    assert (workdir / "from_env.json").read_text() == '{"k": 1}' and scenario.doc.read() == {"k": 1}
