@@ -67,6 +67,7 @@ class SubmissionRun:
         self.waiting: dict[str, anyio.CancelScope] = {}  # launched jobs the runner has not started
         self.cancels: dict[str, str] = {}  # running jobs being canceled, and why
         self.ended: dict[str, anyio.Event] = {}
+        self.concluded: set[str] = set()  # finished jobs whose follow-ups were recorded with them
         self.stopping = False
         self._group: anyio.abc.TaskGroup | None = None
 
@@ -90,23 +91,41 @@ class SubmissionRun:
         for change in changes:
             self.on_change(change.job_id)
 
-    def _inputs_ready(self, job_id: str) -> bool:
+    def _conclude(
+        self, final: Change, extra: Sequence[Entity] = (), written: Sequence[str] = (), reason: str | None = None
+    ) -> None:
+        """Record a job's end together with what it unblocks: one command, one submission status."""
+        previous = self.statuses[final.job_id]
+        self.statuses[final.job_id] = final.status  # provisionally, to judge the children
+        try:
+            follow = self._unblocked(self.children[final.job_id], written=frozenset(written))
+        finally:
+            self.statuses[final.job_id] = previous
+        self._record([final, *follow], extra, reason)
+        self.concluded.add(final.job_id)
+
+    def _inputs_ready(self, job_id: str, written: frozenset[str] = frozenset()) -> bool:
         state = self.runtime.state
         if any(self.statuses[u] not in _OK for u in self.upstream.get(job_id, ())):
             return False
         for dn_id in state.tasks[self.task_of[job_id]].input_ids:
+            if dn_id in written:
+                continue
             node = state.data_nodes.get(dn_id)
             if node is None or not node.edits or node.locked:
                 return False
         return True
 
-    def _unblocked(self, candidates: list[str] | None = None) -> list[Change]:
-        """Status changes for waiting jobs (all, or only ``candidates``) whose inputs are now ready."""
+    def _unblocked(self, candidates: list[str] | None = None, written: frozenset[str] = frozenset()) -> list[Change]:
+        """Status changes for waiting jobs (all, or only ``candidates``) whose inputs are now ready.
+
+        ``written``: data nodes about to be written in the same command.
+        """
         pool = self.job_ids if candidates is None else candidates
         waiting = [j for j in pool if self.statuses[j] in (Status.SUBMITTED, Status.BLOCKED)]
         changes: list[Change] = []
         for job_id in waiting:
-            if self._inputs_ready(job_id):
+            if self._inputs_ready(job_id, written):
                 changes.append(Change(job_id, Status.PENDING))
             elif self.statuses[job_id] is Status.SUBMITTED:
                 changes.append(Change(job_id, Status.BLOCKED, "inputs not ready"))
@@ -138,19 +157,33 @@ class SubmissionRun:
             changes = self._unblocked()
             if changes:
                 self._record(changes, reason="submitted")
+            if self.sequential:
+                await self._run_in_order()
+                return
             async with anyio.create_task_group() as group:
                 self._group = group
                 self._launch_ready()
 
+    @property
+    def sequential(self) -> bool:
+        """Whether jobs run one after the other in this loop (development mode): no task per job."""
+        return getattr(self.runner, "sequential", False) is True
+
+    async def _run_in_order(self) -> None:
+        while self.pending and not self.stopping:
+            job_id = self.pending.pop(0)
+            if self.statuses[job_id] is Status.PENDING and job_id not in self.launched:
+                self.launched.add(job_id)
+                await self._run_job(job_id)
+
     def _launch_ready(self) -> None:
-        assert self._group is not None
-        if self.stopping:
+        if self.stopping or self.sequential:  # sequential: _run_in_order picks up self.pending
             return
+        assert self._group is not None
         waiting, self.pending = self.pending, []
         for job_id in waiting:
             if self.statuses[job_id] is Status.PENDING and job_id not in self.launched:
                 self.launched.add(job_id)
-                self.ended[job_id] = anyio.Event()
                 self._group.start_soon(self._run_job, job_id)
 
     def _start(self, job_id: str, reason: str) -> JobSpec | None:
@@ -173,7 +206,9 @@ class SubmissionRun:
         finally:
             self.waiting.pop(job_id, None)
             self.launched.discard(job_id)
-            self.ended[job_id].set()
+            ended = self.ended.pop(job_id, None)
+            if ended is not None:
+                ended.set()
         try:
             self._after(job_id)
         except Exception:
@@ -184,7 +219,7 @@ class SubmissionRun:
         task = state.tasks[self.task_of[job_id]]
         decision = decide(state, task, state.jobs[job_id], datetime.now())
         if not decision.run:
-            self._record([Change(job_id, Status.SKIPPED, decision.reason)])
+            self._conclude(Change(job_id, Status.SKIPPED, decision.reason))
             return
         assert self.runner is not None
         outcome = await self.runner.run(job_id, lambda: self._start(job_id, decision.reason))
@@ -223,11 +258,14 @@ class SubmissionRun:
                 node.record_write(payload.content_hash, payload.size, payload.location, "write", now, job_id=job_id)
                 writes.append(node)
             completed = Change(job_id, Status.COMPLETED, fingerprint=fingerprint)
-            self._record([completed], extra=writes, reason="job completed")
+            self._conclude(completed, extra=writes, written=output_ids, reason="job completed")
 
     def _after(self, job_id: str) -> None:
         status = self.statuses[job_id]
-        if status in _OK:
+        if job_id in self.concluded:
+            self.concluded.discard(job_id)
+            changes = []
+        elif status in _OK:
             changes = self._unblocked(self.children[job_id])
         elif status.is_finished:
             changes = self._abandoned(job_id)
@@ -245,7 +283,7 @@ class SubmissionRun:
             return None
         if status is Status.RUNNING and self.runner is not None and self.runner.cancel(job_id):
             self.cancels[job_id] = reason
-            return self.ended.get(job_id)
+            return self.ended.setdefault(job_id, anyio.Event())
         if status in _OK:  # too late for the job itself; its waiting downstream jobs are abandoned
             changes = self._abandoned(job_id)
         else:

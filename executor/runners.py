@@ -63,6 +63,7 @@ class InLoopRunner:
     """Development mode: the function runs in the orchestrator's loop, one job at a time."""
 
     capacity = 1
+    sequential = True  # the dispatcher runs its jobs one after the other, without a task each
 
     def __init__(self, backends: Backends) -> None:
         self.backends = backends
