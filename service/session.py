@@ -43,8 +43,8 @@ class Session:
         """Start the run's version; durable before anything else, so a process starting the same version at
         the same moment (a version conflict in the log) makes this one read the log again and retry."""
         for attempt in range(attempts):
-            version = activate(self.runtime, self.backends)
             try:
+                version = activate(self.runtime, self.backends)
                 self.runtime.flush()
                 return version
             except IntegrityError:

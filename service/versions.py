@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError
+
 from ledgerflow.domain.config import Config
 from ledgerflow.domain.config.diff import config_diff
 from ledgerflow.domain.errors import (
@@ -148,6 +150,8 @@ def _new_version(runtime: Runtime, name: str, mode: str, config: dict[str, Any],
         retired = runtime.aggregate(Version, version_aggregate_id(name))
     except LedgerflowError:
         return Version(id=version_aggregate_id(name), name=name, mode=mode, config=config, creation_date=now)
+    if not retired.retired:  # another process created it since this one read the log: read again
+        raise IntegrityError(f"Version {name} was just created by another process.")
     retired.revive(mode, config, now)
     return retired
 
@@ -173,6 +177,7 @@ def activate(runtime: Runtime, backends: Backends) -> ActiveVersion:
     config = Config.serialize()
     now = datetime.now()
     with runtime.lock:
+        runtime.catch_up()  # what other processes recorded since the projection was loaded
         state = runtime.state
         if mode == DEVELOPMENT:
             return _start_development(runtime, config, now)
