@@ -75,6 +75,21 @@ class CurrentState:
     # callbacks subscribed to each scenario and sequence (projections/subscribers.py)
     subscribers: dict[str, list[Subscriber]] = field(default_factory=dict)
 
+    def defer(self, parts: dict[str, bytes], load: Callable[[bytes], Any]) -> None:
+        """Fields to restore from a checkpoint only when first used (listing scenarios needs few)."""
+        self.__dict__["_deferred"] = (parts, load)
+
+    if not TYPE_CHECKING:  # mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            deferred = self.__dict__.get("_deferred")
+            if deferred is None or name not in deferred[0]:
+                raise AttributeError(name)
+            parts, load = deferred
+            value = load(parts.pop(name))
+            setattr(self, name, value)
+            return value
+
     def apply(self, record: RecordLike) -> bool:
         """Fold one event in; returns False when it was already applied."""
         if record.position > self.position:

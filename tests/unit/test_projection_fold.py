@@ -68,3 +68,18 @@ def test_job_history_and_indexes() -> None:
     job = state.jobs["JOB_t_1"]
     assert job.status is Status.PENDING and [c.status for c in job.history] == [Status.SUBMITTED, Status.PENDING]
     assert state.task_jobs["TASK_t"] == ["JOB_t_1"]
+
+
+def test_a_checkpoint_restores_the_same_state_loading_big_tables_on_first_use() -> None:
+    from ledgerflow.projections.checkpoint import dump_state, load_state
+
+    state = CurrentState()
+    state.apply(node(1))
+    created = {"task_id": "TASK_t", "submission_id": "S", "submit_entity_id": "X", "force": False, "version": "v"}
+    state.apply(Rec(2, "JOB_t_1", 1, "ledgerflow.job.created", NOW, created, {}))
+    restored = load_state(dump_state(state))
+    assert "jobs" not in vars(restored) and restored.position == 2
+    assert restored.jobs["JOB_t_1"].task_id == "TASK_t" and "jobs" in vars(restored)
+    assert restored == state
+    restored.apply(Rec(3, "DATANODE_a_1", 2, "ledgerflow.datanode.deleted", NOW, {}, {}))
+    assert "DATANODE_a_1" not in restored.data_nodes
