@@ -10,7 +10,7 @@ from ledgerflow.domain.enums import Frequency
 from ledgerflow.projections.views import CycleView, ScenarioView, SequenceView
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.datanode import DataNode, _naive
-from ledgerflow.service.entities.task import Submission, Task
+from ledgerflow.service.entities.task import Submittable, Task
 
 
 class Cycle(EntityHandle):
@@ -39,7 +39,7 @@ class Cycle(EntityHandle):
         return dict(self._view().properties)
 
 
-class _TaskGroup(EntityHandle):
+class _TaskGroup(Submittable):
     """Shared behaviour of scenarios and sequences: their tasks, data nodes and DAG."""
 
     __slots__ = ()
@@ -101,19 +101,6 @@ class _TaskGroup(EntityHandle):
     def data_nodes_being_edited(self) -> set[DataNode]:
         """Data nodes with an edit lock held."""
         return {node for node in self.data_nodes.values() if node.edit_in_progress}
-
-    def submit(
-        self,
-        callbacks: Any = None,
-        force: bool = False,
-        wait: bool = False,
-        timeout: float | None = None,
-        **properties: Any,
-    ) -> Submission:
-        """Run the tasks in dependency order (see ``ledgerflow.submit``)."""
-        from ledgerflow.service.submit import submit
-
-        return submit(self, force=force, wait=wait, timeout=timeout, callbacks=callbacks, **properties)
 
 
 class Sequence(_TaskGroup):

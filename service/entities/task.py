@@ -16,7 +16,26 @@ if TYPE_CHECKING:
     from ledgerflow.service.entities.scenario import Scenario
 
 
-class Task(EntityHandle):
+class Submittable(EntityHandle):
+    """A scenario, sequence or task: something ``submit`` runs."""
+
+    __slots__ = ()
+
+    def submit(
+        self,
+        callbacks: Any = None,
+        force: bool = False,
+        wait: bool = False,
+        timeout: float | None = None,
+        **properties: Any,
+    ) -> Submission:
+        """Run its tasks in dependency order (see ``ledgerflow.submit``)."""
+        from ledgerflow.service.submit import submit
+
+        return submit(self, force=force, wait=wait, timeout=timeout, callbacks=callbacks, **properties)
+
+
+class Task(Submittable):
     """A task: a function from its input data nodes to its output data nodes."""
 
     __slots__ = ()
@@ -77,19 +96,6 @@ class Task(EntityHandle):
     def _nodes(self, ids: list[str]) -> dict[str, DataNode]:
         nodes = self._source.state.data_nodes
         return {nodes[i].config_id: DataNode(i, self._source) for i in ids if i in nodes}
-
-    def submit(
-        self,
-        callbacks: Any = None,
-        force: bool = False,
-        wait: bool = False,
-        timeout: float | None = None,
-        **properties: Any,
-    ) -> Submission:
-        """Run the task."""
-        from ledgerflow.service.submit import submit
-
-        return submit(self, force=force, wait=wait, timeout=timeout, callbacks=callbacks, **properties)
 
 
 class Job(EntityHandle):
