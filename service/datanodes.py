@@ -98,16 +98,7 @@ def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) 
         path = config.properties.get("path") or config.properties.get("default_path")
         spec = NodeSpec(node.id, config.id, config.storage_type, dict(config.properties))
         if path and Path(path).exists():
-            ref = runtime.blobs.put_file(Path(path))
-            node.record_write(
-                ref.hash,
-                ref.size,
-                str(path),
-                "external",
-                now,
-                editor_id="ledgerflow",
-                comment="Existing file found at creation.",
-            )
+            record_external_write(runtime, node, Path(path), now, "Existing file found at creation.")
         elif config.properties.get("default_data") is not None:
             payload = backends.of(config.storage_type).write(spec, config.properties["default_data"])
             node.record_write(
@@ -119,6 +110,12 @@ def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) 
                 editor_id="ledgerflow",
                 comment="Default data written.",
             )
+
+
+def record_external_write(runtime: Runtime, node: DataNode, path: Path, now: datetime, comment: str) -> None:
+    """Archive a user file by its content and record it as a write made outside ledgerflow."""
+    ref = runtime.blobs.put_file(path)
+    node.record_write(ref.hash, ref.size, str(path), "external", now, editor_id="ledgerflow", comment=comment)
 
 
 def write_value(

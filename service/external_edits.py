@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ledgerflow.domain.datanode import DataNode
 from ledgerflow.projections.views import DataNodeView
+from ledgerflow.service.datanodes import record_external_write
 from ledgerflow.service.runtime import Runtime
 
 #: A file modified less than this before its recorded write is hashed anyway (coarse file clocks).
@@ -85,17 +86,9 @@ def record_external_edits(runtime: Runtime, node_ids: Iterable[str]) -> list[str
     with runtime.lock:
         aggregates = []
         for node_id, path in changed:
-            ref = runtime.blobs.put_file(path)
             node = runtime.aggregate(DataNode, node_id)
-            node.record_write(
-                ref.hash,
-                ref.size,
-                str(path),
-                "external",
-                now,
-                editor_id="ledgerflow",
-                comment="Edited outside ledgerflow (size or mtime changed, content hash differs).",
-            )
+            comment = "Edited outside ledgerflow (size or mtime changed, content hash differs)."
+            record_external_write(runtime, node, path, now, comment)
             aggregates.append(node)
         runtime.record(*aggregates, reason="external edit detected")
     return [node_id for node_id, _ in changed]
