@@ -38,6 +38,8 @@ log = logging.getLogger("ledgerflow")
 
 JobCallback = Callable[[str], None]
 _OK = (Status.COMPLETED, Status.SKIPPED)
+#: What a sequential run collects into one command: a cascade of skips costs one write, not one each.
+_COLLECTED = (Status.BLOCKED, Status.PENDING, Status.SKIPPED)
 _WAITING = (Status.SUBMITTED, Status.BLOCKED, Status.PENDING)
 ORCHESTRATOR_LOST = "orchestrator lost: the process running the submission stopped while the job was running"
 
@@ -68,11 +70,33 @@ class SubmissionRun:
         self.cancels: dict[str, str] = {}  # running jobs being canceled, and why
         self.ended: dict[str, anyio.Event] = {}
         self.concluded: set[str] = set()  # finished jobs whose follow-ups were recorded with them
+        self.collected: list[Change] = []  # status changes not recorded yet (sequential runs only)
         self.stopping = False
+        self._in_order = False
         self._group: anyio.abc.TaskGroup | None = None
 
     # -- recording ----------------------------------------------------------------------
     def _record(self, changes: Sequence[Change], extra: Sequence[Entity] = (), reason: str | None = None) -> None:
+        if self.collecting and not extra and all(c.status in _COLLECTED for c in changes):
+            for change in changes:  # recorded with the next command that needs recording (_flush)
+                self.statuses[change.job_id] = change.status
+                if change.status is Status.PENDING:
+                    self.pending.append(change.job_id)
+            self.collected.extend(changes)
+            return
+        self._flush()
+        self._write(changes, extra, reason)
+
+    def _flush(self) -> None:
+        """Record the collected status changes (one command) before anything else is recorded."""
+        if self.collected:
+            collected, self.collected = self.collected, []
+            self._write(collected, (), "jobs skipped", queued=True)
+
+    def _write(
+        self, changes: Sequence[Change], extra: Sequence[Entity], reason: str | None, queued: bool = False
+    ) -> None:
+        """Record ``changes`` (``queued``: their PENDING jobs are already in ``self.pending``)."""
         runtime = self.runtime
         with runtime.lock:
             jobs = []
@@ -82,12 +106,12 @@ class SubmissionRun:
                     change.status, change.reason, change.stacktrace, retry=change.retry, fingerprint=change.fingerprint
                 )
                 self.statuses[change.job_id] = change.status
-                if change.status is Status.PENDING:
+                if change.status is Status.PENDING and not queued:
                     self.pending.append(change.job_id)
                 jobs.append(job)
             submission = runtime.aggregate(SubmissionAggregate, self.submission_id)
             submission.update_status(aggregate_status(self.statuses.values()))
-            runtime.record(*extra, *jobs, submission, reason=reason)
+            runtime.record(*extra, *{j.id: j for j in jobs}.values(), submission, reason=reason)
         for change in changes:
             self.on_change(change.job_id)
 
@@ -169,12 +193,22 @@ class SubmissionRun:
         """Whether jobs run one after the other in this loop (development mode): no task per job."""
         return getattr(self.runner, "sequential", False) is True
 
+    @property
+    def collecting(self) -> bool:
+        """Whether status changes are collected before recording (a sequential run is going on)."""
+        return self.sequential and self._in_order
+
     async def _run_in_order(self) -> None:
-        while self.pending and not self.stopping:
-            job_id = self.pending.pop(0)
-            if self.statuses[job_id] is Status.PENDING and job_id not in self.launched:
-                self.launched.add(job_id)
-                await self._run_job(job_id)
+        self._in_order = True
+        try:
+            while self.pending and not self.stopping:
+                job_id = self.pending.pop(0)
+                if self.statuses[job_id] is Status.PENDING and job_id not in self.launched:
+                    self.launched.add(job_id)
+                    await self._run_job(job_id)
+        finally:
+            self._in_order = False
+            self._flush()
 
     def _launch_ready(self) -> None:
         if self.stopping or self.sequential:  # sequential: _run_in_order picks up self.pending
