@@ -17,6 +17,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TypeVar
 
+from eventsourcing.persistence import IntegrityError
+
 from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.errors import NonExistingEntity
 from ledgerflow.projections.checkpoint import checkpoint_name, dump_state, load_state
@@ -55,6 +57,8 @@ class Runtime:
         self.lock = threading.RLock()
         self._aggregates: dict[str, Entity] = {}
         self._committed: deque[list[int]] = deque()
+        #: A command of this process lost a write conflict: its events are folded in but not stored.
+        self._diverged = False
         self.state = self._load_state()
         #: Called (on the writer thread) after each commit: wakes up log readers such as ``lf.on_event``.
         self.commit_listeners: list[Callable[[], None]] = []
@@ -84,6 +88,8 @@ class Runtime:
         """Record the new events of ``aggregates`` as one command; returns when it is durable."""
         meta = metadata(reason)
         with self.lock:
+            if self._diverged:
+                self.resync()
             events = [event for aggregate in aggregates for event in aggregate.collect_events()]
             rows = self.store.encode(events, meta)
             decode = self.store.mapper.decode_row
@@ -91,7 +97,14 @@ class Runtime:
                 self.state.apply(decode(0, *row))
             for aggregate in aggregates:
                 self._aggregates[aggregate.id] = aggregate
-            return self.writer.submit(events, meta, rows)
+            future = self.writer.submit(events, meta, rows)
+        future.add_done_callback(self._check_committed)
+        return future
+
+    def _check_committed(self, future: Future[list[int]]) -> None:
+        if not future.cancelled() and isinstance(future.exception(), IntegrityError):
+            log.warning("A command lost a write conflict with another process: reading the log again")
+            self._diverged = True
 
     def aggregate(self, cls: type[A], entity_id: str) -> A:
         """The aggregate of an entity, from the cache or rebuilt from its events."""
@@ -127,6 +140,8 @@ class Runtime:
     def catch_up(self) -> int:
         """Fold in the events other processes wrote; returns how many were new."""
         with self.lock:
+            if self._diverged:
+                self.resync()
             self._advance_position()
             if self.store.max_position() <= self.state.position:
                 return 0
@@ -139,8 +154,16 @@ class Runtime:
             return applied
 
     def resync(self) -> None:
-        """Rebuild the projection from the log (after a write conflict with another process)."""
+        """Rebuild the projection from the log (after a write conflict with another process).
+
+        Queued events are written first, so the rebuilt state and aggregates include them.
+        """
         with self.lock:
+            try:
+                self.flush()
+            except Exception:  # the failed commands' errors were raised to their callers
+                log.debug("Some queued commands failed before the resync", exc_info=True)
+            self._diverged = False
             self._aggregates.clear()
             self._committed.clear()
             self.state = self._load_state()
