@@ -50,7 +50,7 @@ class Session:
             except IntegrityError:
                 if attempt == attempts - 1:
                     raise
-                log.info("Another process started version %s at the same time: reading the log again", version.name)
+                log.info("Another process started the same version at the same time: reading the log again")
                 self.runtime.resync()
         raise AssertionError("unreachable")
 
