@@ -29,7 +29,7 @@ from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.executor.jobspec import JobOutcome, JobSpec, failure
 from ledgerflow.executor.retries import Change, after_failure
 from ledgerflow.executor.runners import Runner
-from ledgerflow.executor.skip import decide
+from ledgerflow.executor.skip import Decision, decide
 from ledgerflow.executor.specs import job_spec
 from ledgerflow.service.context import acting_as
 from ledgerflow.service.runtime import Runtime
@@ -178,12 +178,12 @@ class SubmissionRun:
             changes = [c for j in lost for c in self._after_failure(j, _lost(ORCHESTRATOR_LOST))]
             if changes:
                 self._record(changes, reason="orchestrator lost")
-            changes = self._unblocked()
-            if changes:
-                self._record(changes, reason="submitted")
             if self.sequential:
                 await self._run_in_order()
                 return
+            changes = self._unblocked()
+            if changes:
+                self._record(changes, reason="submitted")
             async with anyio.create_task_group() as group:
                 self._group = group
                 self._launch_ready()
@@ -201,6 +201,9 @@ class SubmissionRun:
     async def _run_in_order(self) -> None:
         self._in_order = True
         try:
+            changes = self._unblocked()
+            if changes:
+                self._record(changes, reason="submitted")
             while self.pending and not self.stopping:
                 job_id = self.pending.pop(0)
                 if self.statuses[job_id] is Status.PENDING and job_id not in self.launched:
@@ -231,9 +234,15 @@ class SubmissionRun:
 
     async def _run_job(self, job_id: str) -> None:
         try:
-            with anyio.CancelScope() as scope:
-                self.waiting[job_id] = scope
-                await self._decide_and_run(job_id)
+            state = self.runtime.state
+            task = state.tasks[self.task_of[job_id]]
+            decision = decide(state, task, state.jobs[job_id], datetime.now())
+            if not decision.run:
+                self._conclude(Change(job_id, Status.SKIPPED, decision.reason))
+            else:
+                with anyio.CancelScope() as scope:
+                    self.waiting[job_id] = scope
+                    await self._run(job_id, task.output_ids, decision)
         except Exception as error:  # a broken entity must not stop the other jobs
             log.exception("Job %s could not be run", job_id)
             self._fail_broken(job_id, error)
@@ -248,17 +257,11 @@ class SubmissionRun:
         except Exception:
             log.exception("The jobs after job %s could not be updated", job_id)
 
-    async def _decide_and_run(self, job_id: str) -> None:
-        state = self.runtime.state
-        task = state.tasks[self.task_of[job_id]]
-        decision = decide(state, task, state.jobs[job_id], datetime.now())
-        if not decision.run:
-            self._conclude(Change(job_id, Status.SKIPPED, decision.reason))
-            return
+    async def _run(self, job_id: str, output_ids: list[str], decision: Decision) -> None:
         assert self.runner is not None
         outcome = await self.runner.run(job_id, lambda: self._start(job_id, decision.reason))
         if outcome is not None:
-            self._finish(job_id, task.output_ids, outcome, decision.fingerprint)
+            self._finish(job_id, output_ids, outcome, decision.fingerprint)
 
     def _fail_broken(self, job_id: str, error: Exception) -> None:
         status = self.statuses[job_id]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 import anyio
@@ -12,6 +13,7 @@ from ledgerflow.domain.dag import TaskNode, task_order
 from ledgerflow.domain.ids import job_id, submission_id
 from ledgerflow.domain.job import Job as JobAggregate
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
+from ledgerflow.projections.views import TaskView
 from ledgerflow.service import session
 from ledgerflow.service.context import acting_as
 from ledgerflow.service.entities.base import EntityHandle
@@ -42,6 +44,20 @@ def _config_id(entity: EntityHandle) -> str:
     return str(entity.config_id)  # type: ignore[attr-defined]
 
 
+_ORDERS: OrderedDict[tuple[str, ...], list[str]] = OrderedDict()
+
+
+def _run_order(tasks: Mapping[str, TaskView], task_ids: list[str]) -> list[str]:
+    """The tasks in run order; remembered, as a task's inputs and outputs never change."""
+    key = tuple(task_ids)
+    order = _ORDERS.get(key)
+    if order is None:
+        order = _ORDERS[key] = task_order([TaskNode(t, tasks[t].input_ids, tasks[t].output_ids) for t in task_ids])
+        if len(_ORDERS) > 1024:
+            _ORDERS.popitem(last=False)
+    return order
+
+
 def create_submission(
     entity: EntityHandle, force: bool | Collection[str], properties: dict[str, Any], new_id: str | None = None
 ) -> str:
@@ -57,7 +73,7 @@ def create_submission(
     entity_type, task_ids = _tasks_of(entity)
     tasks = runtime.state.tasks
     record_external_edits(runtime, (n for t in task_ids for n in (*tasks[t].input_ids, *tasks[t].output_ids)))
-    order = task_order([TaskNode(t, tasks[t].input_ids, tasks[t].output_ids) for t in task_ids])
+    order = _run_order(tasks, task_ids)
     new_id = new_id or submission_id()
     with acting_as(correlation_id=new_id), runtime.lock:
         jobs = [
