@@ -29,52 +29,7 @@ _EXPORTS: dict[str, str] = {
     "EventEntityType": "ledgerflow.service.events",
     "EventOperation": "ledgerflow.service.events",
 }
-_API = "ledgerflow.service.api"
-_API_NAMES = (
-    "Workflow",
-    "WorkflowMulti",
-    "as_of",
-    "asubmit",
-    "cancel_job",
-    "clean_all_entities",
-    "compare_scenarios",
-    "create_global_data_node",
-    "create_scenario",
-    "delete",
-    "delete_job",
-    "exists",
-    "get",
-    "get_cycles",
-    "get_cycles_scenarios",
-    "get_data_nodes",
-    "get_entities_by_config_id",
-    "get_jobs",
-    "get_latest_job",
-    "get_latest_submission",
-    "get_parents",
-    "get_primary",
-    "get_primary_scenarios",
-    "get_scenarios",
-    "get_sequences",
-    "get_submissions",
-    "get_tasks",
-    "history",
-    "on_event",
-    "replay",
-    "rerun",
-    "set_primary",
-    "settings",
-    "submit",
-    "subscribe_scenario",
-    "subscribe_sequence",
-    "tag",
-    "unsubscribe_scenario",
-    "unsubscribe_sequence",
-    "untag",
-)
-_EXPORTS.update(dict.fromkeys(_API_NAMES, _API))
-
-__all__ = sorted([*_EXPORTS, "Core"])
+_API = "ledgerflow.service.api"  # every name in its __all__ is re-exported too
 
 
 def __getattr__(name: str) -> Any:
@@ -83,9 +38,14 @@ def __getattr__(name: str) -> Any:
     if name == "exceptions":
         return import_module("ledgerflow.domain.errors")
     module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ledgerflow' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+    if module is not None:
+        return getattr(import_module(module), name)
+    api = import_module(_API)
+    if name == "__all__":  # computed on demand (``from ledgerflow import *``), so importing stays fast
+        return sorted([*_EXPORTS, "Core", *api.__all__])
+    if name in api.__all__:
+        return getattr(api, name)
+    raise AttributeError(f"module 'ledgerflow' has no attribute {name!r}")
 
 
 if TYPE_CHECKING:
