@@ -170,16 +170,11 @@ def read_value(backends: Backends, view: DataNodeView, edit: Edit | None = None)
 
 
 def appended(current: Any, data: Any, view: DataNodeView) -> Any:
-    """The value after appending ``data`` to ``current`` (lists and DataFrames)."""
+    """The value after appending ``data`` to ``current`` (a list; tabular nodes come with their backends)."""
     if current is None:
         return list(data) if isinstance(data, list | tuple) else data
     if isinstance(current, list):
         return current + (list(data) if isinstance(data, list | tuple) else [data])
-    concat = getattr(type(current), "_append", None)
-    if concat is not None and type(current).__name__ == "DataFrame":
-        import pandas as pd
-
-        return pd.concat([current, data], ignore_index=True)
     raise DataNodeWritingError(
         f'DataNode "{view.config_id}" holds a {type(current).__name__}, which cannot be appended to: '
         "use write() instead."

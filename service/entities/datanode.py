@@ -161,7 +161,7 @@ class DataNode(EntityHandle):
         )
 
     def append(self, data: Any, editor_id: str | None = None, comment: str | None = None, **extra: Any) -> None:
-        """Append to the current value (lists, DataFrames)."""
+        """Append to the current value (a list)."""
         runtime = self._source.writable()
         view = self._view()
         current = self.read() if view.edits else None

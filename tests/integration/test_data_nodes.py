@@ -137,3 +137,10 @@ def test_a_path_from_an_env_template_is_resolved_when_used(workdir: Path, monkey
     scenario = scenario_with(Config.configure_json_data_node("doc", default_path="ENV[LF_TEST_PATH]"))
     scenario.doc.write({"k": 1})
     assert (workdir / "from_env.json").read_text() == '{"k": 1}' and scenario.doc.read() == {"k": 1}
+
+
+def test_appending_to_a_value_that_is_not_a_list_is_refused(workdir: Path) -> None:
+    scenario = scenario_with(Config.configure_data_node("total", default_data=3))
+    with pytest.raises(errors.DataNodeWritingError, match='"total" holds a int, which cannot be appended to'):
+        scenario.total.append(4)
+    assert scenario.total.read() == 3 and len(scenario.total.edits) == 1
