@@ -67,14 +67,6 @@ class Scenario(Migratable, Entity):
     def _primary_changed(self, is_primary: bool) -> None:
         self.is_primary = is_primary
 
-    def update_properties(self, properties: dict[str, Any]) -> None:
-        """Set (or, with a None value, remove) properties."""
-        self._properties_updated(properties)
-
-    @event("PropertiesUpdated", topic="ledgerflow.scenario.properties_updated")
-    def _properties_updated(self, properties: dict[str, Any]) -> None:
-        pass
-
     @event("Migrated", topic="ledgerflow.scenario.migrated")
     def _migrated(
         self,

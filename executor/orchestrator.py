@@ -221,12 +221,4 @@ def running_service() -> OrchestratorService | None:
     return sessions.current().orchestrator if sessions.is_open() else None
 
 
-def add_job_listener(listener: JobListener) -> None:
-    """Be told ``(submission_id, job_id)`` after every job status change."""
-    service = running_service()
-    if service is None:
-        raise LedgerflowError("The orchestrator is not running: call Orchestrator().run() first.")
-    service.listeners.append(listener)
-
-
 __all__: list[Any] = ["Orchestrator", "OrchestratorService"]

@@ -245,16 +245,6 @@ def _scenario_primary(state: CurrentState, r: RecordLike) -> None:
     state.scenarios[r.originator_id].is_primary = r.payload["is_primary"]
 
 
-@handles("ledgerflow.scenario.properties_updated")
-def _scenario_properties(state: CurrentState, r: RecordLike) -> None:
-    properties = state.scenarios[r.originator_id].properties
-    for key, value in r.payload["properties"].items():
-        if value is None:
-            properties.pop(key, None)
-        else:
-            properties[key] = value
-
-
 @handles("ledgerflow.scenario.deleted")
 def _scenario_deleted(state: CurrentState, r: RecordLike) -> None:
     scenario = state.scenarios.pop(r.originator_id)

@@ -73,7 +73,6 @@ _ATTRIBUTES: dict[str, tuple[str, Callable[[Record], Any]]] = {
     "scenario.tagged": ("tags", lambda r: r.payload["tag"]),
     "scenario.untagged": ("tags", lambda r: r.payload["tag"]),
     "scenario.primary_changed": ("is_primary", lambda r: r.payload["is_primary"]),
-    "scenario.properties_updated": ("properties", lambda r: r.payload["properties"]),
 }
 
 

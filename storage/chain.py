@@ -147,11 +147,6 @@ class Chain:
         rows = self._runner.run(f"SELECT position, link FROM {self.table} ORDER BY position DESC LIMIT 1")
         return (int(rows[0][0]), bytes(rows[0][1])) if rows else (0, GENESIS)
 
-    def link_at(self, position: int) -> bytes | None:
-        """The stored link of one position, or None."""
-        rows = self._runner.run(f"SELECT link FROM {self.table} WHERE position = ?", [position])
-        return bytes(rows[0][0]) if rows else None
-
 
 @dataclass(frozen=True)
 class Finding:

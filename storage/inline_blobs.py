@@ -42,10 +42,6 @@ class InlineBlobs:
             commit=True,
         )
 
-    def insert_statement(self) -> str:
-        """The statement inserting one ``(hash, data)`` row, ignoring one already there."""
-        return f"INSERT INTO {self._table} (hash, data) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING"
-
     def stage(self, digest: str, data: bytes) -> None:
         """Keep a value until the writer commits it with the next batch."""
         with self._lock:
