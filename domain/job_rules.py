@@ -93,13 +93,27 @@ JOB_TRANSITION_RULES: Sequence[TransitionRule] = (
 )
 
 
+def _first_refusals() -> dict[tuple[Status, Status], TransitionRule]:
+    """For each refused (current, proposed) pair, the first rule that refuses it."""
+    refusals = {}
+    for current in Status:
+        for proposed in Status:
+            rule = next((r for r in JOB_TRANSITION_RULES if r.refuses(current, proposed)), None)
+            if rule is not None:
+                refusals[current, proposed] = rule
+    return refusals
+
+
+#: The rules above, judged once for every pair of statuses (jobs change status very often).
+_REFUSED = _first_refusals()
+
+
 def check_transition(job_id: str, current: Status, proposed: Status, retry: bool = False) -> None:
     """Raise ``IllegalJobTransition`` naming the first rule that refuses the change."""
-    if retry and current is Status.RUNNING and proposed is Status.PENDING:
+    rule = _REFUSED.get((current, proposed))
+    if rule is None or (retry and current is Status.RUNNING and proposed is Status.PENDING):
         return
-    for rule in JOB_TRANSITION_RULES:
-        if rule.refuses(current, proposed):
-            raise IllegalJobTransition(
-                f"Job {job_id} cannot go from {current.name} to {proposed.name}: "
-                f"refused by rule {rule.name} ({type(rule).__doc__})"
-            )
+    raise IllegalJobTransition(
+        f"Job {job_id} cannot go from {current.name} to {proposed.name}: "
+        f"refused by rule {rule.name} ({type(rule).__doc__})"
+    )

@@ -95,8 +95,27 @@ def current_fingerprint(
                 return None
             planned = node.edits[-1].content_hash
         hashes.append(planned)
-    config = current_registry().applied().tasks.get(view.config_id)
+    registry = current_registry()
+    config = registry.applied().tasks.get(view.config_id)
     code_version = (config.raw_properties if config is not None else view.properties).get(CODE_VERSION)
     function = _live_function(config, view)
     code = _code_of(function, view.function, None if code_version is None else str(code_version))
-    return Fingerprint.of(config_digest(recorded_form(state, view, config)), code, hashes)
+    if config is None:
+        return Fingerprint.of(config_digest(recorded_form(state, view, None)), code, hashes)
+    return Fingerprint.of(_config_part(registry.revision, state, view, config), code, hashes)
+
+
+_config_parts: tuple[int, dict[str, str]] = (-1, {})
+
+
+def _config_part(revision: int, state: CurrentState, view: TaskView, config: TaskConfig) -> str:
+    """The config digest of a live task config, computed once per config revision."""
+    global _config_parts
+    known_revision, parts = _config_parts
+    if known_revision != revision:
+        parts = {}
+        _config_parts = (revision, parts)
+    part = parts.get(config.id)
+    if part is None:
+        part = parts[config.id] = config_digest(recorded_form(state, view, config))
+    return part

@@ -43,6 +43,8 @@ class ConfigRegistry:
         self._applied: AppliedConfig | None = None
         self._stale = True
         self._lock = threading.RLock()
+        #: Counts the changes of the applied config: what is derived from it can be cached per revision.
+        self.revision = 0
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -68,6 +70,7 @@ class ConfigRegistry:
             if self._stale or self._applied is None or self._env_changed():
                 self._applied = compile_config(self.merged(), self._applied, self)
                 self._stale = False
+                self.revision += 1
             return self._applied
 
     def _env_layer(self) -> Layer:
@@ -112,6 +115,7 @@ class ConfigRegistry:
                         for kind, cid in touched
                     ]
                     refresh_sections(self._applied, changed, self)
+                    self.revision += 1
                     return self._applied
                 self._stale = True
                 return self.applied()
