@@ -35,6 +35,10 @@ def summary(event: LogEvent) -> str:
     """The gist of an event's payload on one line (ids shortened: ``--json`` has everything)."""
     p = event.payload
     status_enum = _STATUS_OF.get(event.topic)
+    if event.topic == "ledgerflow.job.created":  # created SUBMITTED, or SKIPPED at submission
+        status = Status(p.get("status", Status.SUBMITTED))
+        rest = _fields(p, hidden=("status", "reason"))
+        return _cut(rest if status is Status.SUBMITTED else f"{status.name} at submission: {p.get('reason')}; {rest}")
     if status_enum is not None and "status" in p:
         text = status_enum(p["status"]).name
         return f"{text}: {p['reason']}" if p.get("reason") else text
@@ -42,12 +46,15 @@ def summary(event: LogEvent) -> str:
         who = f"job {shorten_ids(p['job_id'])}" if p.get("job_id") else f"editor {p.get('editor_id') or '?'}"
         text = f"{p.get('kind', 'write')} {str(p.get('content_hash', ''))[:12]} ({p.get('size', 0):,} B) by {who}"
         return f"{text}: {p['comment']}" if p.get("comment") else text
-    parts = [
+    return _cut(_fields(p))
+
+
+def _fields(payload: dict[str, Any], hidden: tuple[str, ...] = ()) -> str:
+    return ", ".join(
         f"{key}={_short(value)}"
-        for key, value in p.items()
-        if key not in _NOT_SHOWN and value not in (None, "", [], {})
-    ]
-    return _cut(", ".join(parts))
+        for key, value in payload.items()
+        if key not in _NOT_SHOWN and key not in hidden and value not in (None, "", [], {})
+    )
 
 
 def _short(value: Any) -> str:

@@ -6,11 +6,13 @@ eventsourcing's ``Aggregate`` uses UUID ids; ours are Taipy-style strings
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate, MetaDomainEvent
 
 
+@dataclass(frozen=True)  # as MetaDomainEvent makes every event class: said for type checkers
 class LedgerEvent(CanMutateAggregate[str], metaclass=MetaDomainEvent):
     """An event of a ledgerflow aggregate."""
 
@@ -19,6 +21,7 @@ class LedgerEvent(CanMutateAggregate[str], metaclass=MetaDomainEvent):
     timestamp: datetime
 
 
+@dataclass(frozen=True)
 class LedgerCreated(CanInitAggregate[str], LedgerEvent):
     """The first event of a ledgerflow aggregate."""
 

@@ -1,8 +1,20 @@
-"""The Job aggregate: one execution of a task inside a submission."""
+"""The Job aggregate: one execution of a task inside a submission.
+
+A job is created SUBMITTED, or SKIPPED when the decision is already known at submission (its
+outputs are up to date and nothing in the submission can change its inputs): then one event says
+both that it was submitted and why it was skipped.
+
+Its events are explicit classes rather than ``@event`` methods: a submission creates and moves
+many jobs at once, and the decorator's argument matching would cost more than the rest of each
+event.
+"""
 
 from __future__ import annotations
 
-from eventsourcing.domain import event
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.domain import Aggregate
 
 from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.enums import Status
@@ -14,19 +26,84 @@ class Job(Entity):
 
     TOPIC = "ledgerflow.job"
 
-    @event("Created", topic="ledgerflow.job.created")
-    def __init__(
-        self,
+    task_id: str
+    submission_id: str
+    status: Status
+
+    @dataclass(frozen=True)  # as the metaclass makes it: said again for type checkers
+    class Created(Entity.Created):
+        """A job was submitted; ``status`` SKIPPED (with its ``reason``) when it was skipped at once."""
+
+        TOPIC = "ledgerflow.job.created"
+        class_version = 2
+        task_id: str
+        submission_id: str
+        submit_entity_id: str
+        force: bool
+        version: str
+        status: int
+        reason: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 had no status: every job was created SUBMITTED."""
+            state["status"] = int(Status.SUBMITTED)
+            state["reason"] = None
+
+        def mutate(self, aggregate: Aggregate | None) -> Job:  # type: ignore[override]
+            job = Job.__new__(Job)
+            job.__base_init__(self.originator_id, self.originator_version, self.timestamp)
+            job.task_id = self.task_id
+            job.submission_id = self.submission_id
+            job.status = Status(self.status)
+            return job
+
+    @dataclass(frozen=True)
+    class StatusChanged(Entity.Event):
+        """The job moved to ``status`` (an int: the stored form)."""
+
+        TOPIC = "ledgerflow.job.status_changed"
+        status: int
+        reason: str | None
+        stacktrace: list[str] | None
+        fingerprint: str | None
+
+        def apply(self, aggregate: Job) -> None:
+            aggregate.status = Status(self.status)
+
+    class Deleted(Entity.Event):
+        """The job was forgotten (its submission or scenario was deleted)."""
+
+        TOPIC = "ledgerflow.job.deleted"
+
+    @classmethod
+    def submitted(
+        cls,
         id: str,
         task_id: str,
         submission_id: str,
         submit_entity_id: str,
         force: bool,
         version: str,
-    ) -> None:
-        self.task_id = task_id
-        self.submission_id = submission_id
-        self.status = Status.SUBMITTED
+        skipped: str | None = None,
+    ) -> Job:
+        """A new job of ``task_id`` in a submission; ``skipped``: why it is SKIPPED from the start."""
+        created = cls.Created(
+            originator_id=id,
+            originator_version=cls.INITIAL_VERSION,
+            timestamp=cls.Created.create_timestamp(),
+            originator_topic=cls.TOPIC,
+            task_id=task_id,
+            submission_id=submission_id,
+            submit_entity_id=submit_entity_id,
+            force=force,
+            version=version,
+            status=int(Status.SUBMITTED if skipped is None else Status.SKIPPED),
+            reason=skipped,
+        )
+        job = created.mutate(None)
+        job.pending_events.append(created)
+        return job
 
     def change_status(
         self,
@@ -41,18 +118,10 @@ class Job(Entity):
         ``fingerprint``: on COMPLETED, the cache key the outputs were produced under.
         """
         check_transition(self.id, self.status, status, retry=retry)
-        self._status_changed(int(status), reason, stacktrace, fingerprint)
-
-    @event("StatusChanged", topic="ledgerflow.job.status_changed")
-    def _status_changed(
-        self, status: int, reason: str | None, stacktrace: list[str] | None, fingerprint: str | None
-    ) -> None:
-        self.status = Status(status)
+        self.trigger_event(
+            self.StatusChanged, status=int(status), reason=reason, stacktrace=stacktrace, fingerprint=fingerprint
+        )
 
     def delete(self) -> None:
         """Forget a finished job."""
-        self._deleted()
-
-    @event("Deleted", topic="ledgerflow.job.deleted")
-    def _deleted(self) -> None:
-        pass
+        self.trigger_event(self.Deleted)

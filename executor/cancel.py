@@ -59,7 +59,7 @@ def _cancel_here(claims: Claims, job_id: str, reason: str) -> None:
         )
     try:
         service = current.orchestrator
-        notify = (lambda changed: service._notify(submission_id, changed)) if service is not None else _ignore
+        notify = (lambda changed: service.notify(submission_id, changed)) if service is not None else _ignore
         run = SubmissionRun(current.runtime, None, submission_id, notify)
         with acting_as(correlation_id=submission_id):
             run.request_cancel(job_id, reason)

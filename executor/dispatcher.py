@@ -29,10 +29,10 @@ from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.executor.jobspec import JobOutcome, JobSpec, failure
 from ledgerflow.executor.retries import Change, after_failure
 from ledgerflow.executor.runners import Runner
-from ledgerflow.executor.skip import Decision, decide
 from ledgerflow.executor.specs import job_spec
 from ledgerflow.service.context import acting_as
 from ledgerflow.service.runtime import Runtime
+from ledgerflow.service.skip import Decision, decide
 
 log = logging.getLogger("ledgerflow")
 

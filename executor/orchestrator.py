@@ -67,7 +67,8 @@ class OrchestratorService:
         """Whether submit() waits for the jobs (development mode)."""
         return isinstance(self.runner, InLoopRunner)
 
-    def _notify(self, submission_id: str, job_id: str) -> None:
+    def notify(self, submission_id: str, job_id: str) -> None:
+        """Call the subscribers and status listeners about a job's new status."""
         notify_subscribers(submission_id, job_id)
         for listener in list(self.listeners):
             try:
@@ -87,14 +88,17 @@ class OrchestratorService:
     async def _run(self, submission_id: str) -> None:
         try:
             run = SubmissionRun(
-                self.session.runtime, self.runner, submission_id, lambda job_id: self._notify(submission_id, job_id)
+                self.session.runtime, self.runner, submission_id, lambda job_id: self.notify(submission_id, job_id)
             )
             self.runs[submission_id] = run
             await run.run()
         finally:
             self.runs.pop(submission_id, None)
-            self.claimed.discard(submission_id)
-            self.claims.release(submission_id)
+            self._release(submission_id)
+
+    def _release(self, submission_id: str) -> None:
+        self.claimed.discard(submission_id)
+        self.claims.release(submission_id)
 
     def claim(self, submission_id: str) -> bool:
         """Claim a submission for this process (before it is recorded, so no other process starts it)."""
@@ -112,12 +116,22 @@ class OrchestratorService:
         """
         if not self.claim(submission_id):
             return False
+        if self._all_finished(submission_id):  # e.g. every job skipped at submission
+            self._release(submission_id)
+            if self.synchronous:
+                self.session.runtime.flush()
+            return True
         if self.synchronous:
             self.loop.call(self._run, submission_id)
             self.session.runtime.flush()  # when submit() returns, its results are in the log
         else:
             self.loop.spawn(self._run, submission_id)
         return True
+
+    def _all_finished(self, submission_id: str) -> bool:
+        state = self.session.runtime.state
+        view = state.submissions.get(submission_id)
+        return view is not None and all(state.jobs[j].status.is_finished for j in view.job_ids if j in state.jobs)
 
     def resume_unfinished(self) -> None:
         """Run the submissions with unfinished jobs (a FAILED one may have some) that no live process runs."""

@@ -55,7 +55,8 @@ class CacheValidity:
 
 @_folds("ledgerflow.job.created")
 def _job_created(cache: CacheValidity, r: RecordLike) -> None:
-    cache.unfinished_jobs[r.originator_id] = r.payload["task_id"]
+    if Status(r.payload["status"]) not in FINISHED_STATUSES:  # a job skipped at submission changes nothing
+        cache.unfinished_jobs[r.originator_id] = r.payload["task_id"]
 
 
 @_folds("ledgerflow.job.status_changed")

@@ -320,6 +320,10 @@ def _job_created(state: CurrentState, r: RecordLike) -> None:
     fields = _fields(r, "task_id", "submission_id", "submit_entity_id", "force", "version")
     job = JobView(id=r.originator_id, creation_date=r.timestamp, **fields)
     job.history.append(StatusChange(Status.SUBMITTED, r.timestamp, None))
+    status = Status(r.payload["status"])
+    if status is not Status.SUBMITTED:  # skipped at submission: one event for both steps
+        job.status = status
+        job.history.append(StatusChange(status, r.timestamp, r.payload["reason"]))
     state.jobs[job.id] = job
     state.task_jobs.setdefault(job.task_id, []).append(job.id)
 

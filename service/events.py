@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
@@ -90,6 +90,15 @@ class Event:
     position: int
     topic: str
     payload: dict[str, Any] = field(repr=False)
+
+
+def events_of(record: Record) -> list[Event]:
+    """The events a log record stands for: one, or two for a job created SKIPPED (its creation, then its status)."""
+    event = event_of(record)
+    if record.topic != "ledgerflow.job.created" or record.payload.get("status", 1) == Status.SUBMITTED:
+        return [event]
+    status = Status(record.payload["status"])
+    return [event, replace(event, operation=EventOperation.UPDATE, attribute_name="status", attribute_value=status)]
 
 
 def event_of(record: Record) -> Event:
@@ -183,7 +192,7 @@ class EventConsumer:
         records = self.store.read(after=self.position, limit=limit)
         if records:
             self.position = records[-1].position
-        events = (event_of(r) for r in records)
+        events = (e for r in records for e in events_of(r))
         return [e for e in events if self.filter.matches(e)]
 
     def commit(self) -> None:

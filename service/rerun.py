@@ -239,7 +239,7 @@ def rerun_in(
         return report
     new_id = submission_id()
     jobs = {
-        p.original: JobAggregate(
+        p.original: JobAggregate.submitted(
             id=job_id(p.task_config_id),
             task_id=p.task_id,
             submission_id=new_id,

@@ -10,7 +10,7 @@ Taipy, until an input or the code changes. The same rules drive ``Workflow.previ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -98,42 +98,49 @@ class Decision:
 
 def decide(state: CurrentState, task: TaskView, job: JobView, now: datetime) -> Decision:
     """The decision for ``job`` of ``task``, taken when the job is picked (its inputs are written)."""
-    current = current_fingerprint(state, task)
-    fingerprint = None if current is None else str(current)
-    if job.force:
-        return Decision(True, "forced", fingerprint)
-    if not task.skippable and not resumes(state, job):
-        return Decision(True, "task is not skippable", fingerprint)
-    reason = stale_reason(state, task, current, now)
-    if reason is None and settings.check_dependencies:
+    decision = _judge(state, task, now, force=job.force, resume=resumes(state, job))
+    if not decision.run and settings.check_dependencies:
         upstream = upstream_that_ran(state, task, job)
         if upstream is not None:
-            reason = f"upstream {upstream} ran"
+            return Decision(True, f"upstream {upstream} ran", decision.fingerprint)
+    return decision
+
+
+def _judge(state: CurrentState, task: TaskView, now: datetime, *, force: bool, resume: bool) -> Decision:
+    current = current_fingerprint(state, task)
+    fingerprint = None if current is None else str(current)
+    if force:
+        return Decision(True, "forced", fingerprint)
+    if not task.skippable and not resume:
+        return Decision(True, "task is not skippable", fingerprint)
+    reason = stale_reason(state, task, current, now)
     return Decision(reason is not None, reason or UP_TO_DATE, fingerprint)
 
 
-def skipped_at_submission(state: CurrentState, jobs: Sequence[JobView], now: datetime) -> dict[str, str]:
-    """The jobs of a new submission to record SKIPPED at once, each with why.
+def skipped_at_submission(
+    state: CurrentState, tasks: Sequence[TaskView], forced: Collection[str], resume: bool, now: datetime
+) -> dict[str, str]:
+    """The tasks of a new submission whose jobs are created SKIPPED, each with why.
 
-    ``jobs`` in run order. A job qualifies when its inputs have values, none is locked, each one
-    a job of the submission produces comes from a job skipped too (so nothing in the submission
-    can change them), and ``decide`` skips it: the decision dispatch would take, without the
-    BLOCKED and PENDING steps of a job that waits for others.
+    ``tasks`` in run order; ``forced``: the ids of the forced ones. A task qualifies when its
+    inputs have values, none is locked, each one the submission itself produces comes from a task
+    skipped too (so nothing in the submission can change them), and the decision a job would get
+    when picked is to skip: so such a job need not wait, BLOCKED then PENDING, for anything.
     """
-    producer: dict[str, str] = {}  # data node id -> the job of this submission writing it
+    producer: dict[str, str] = {}  # data node id -> the task of this submission writing it
     skipped: dict[str, str] = {}
-    for job in jobs:
-        task = state.tasks[job.task_id]
-        if all(_final_before_run(state, node_id, producer, skipped) for node_id in task.input_ids):
-            decision = decide(state, task, job, now)
+    for task in tasks:
+        if task.id not in forced and all(_final(state, node_id, producer, skipped) for node_id in task.input_ids):
+            decision = _judge(state, task, now, force=False, resume=resume)
             if not decision.run:
-                skipped[job.id] = decision.reason
+                skipped[task.id] = decision.reason
         for node_id in task.output_ids:
-            producer[node_id] = job.id
+            producer[node_id] = task.id
     return skipped
 
 
-def _final_before_run(state: CurrentState, node_id: str, producer: dict[str, str], skipped: dict[str, str]) -> bool:
+def _final(state: CurrentState, node_id: str, producer: dict[str, str], skipped: dict[str, str]) -> bool:
+    """Whether a data node has a value nothing in the submission will change before it is read."""
     writer = producer.get(node_id)
     if writer is not None and writer not in skipped:
         return False

@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 import anyio
 
 from ledgerflow.domain.dag import TaskNode, task_order
+from ledgerflow.domain.enums import Status
 from ledgerflow.domain.ids import job_id, submission_id
 from ledgerflow.domain.job import Job as JobAggregate
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
+from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.projections.views import TaskView
 from ledgerflow.service import session
 from ledgerflow.service.context import acting_as
@@ -21,6 +24,8 @@ from ledgerflow.service.entities.scenario import Scenario, Sequence
 from ledgerflow.service.entities.task import Job, Submission, Task
 from ledgerflow.service.external_edits import record_external_edits
 from ledgerflow.service.live import live_source
+from ledgerflow.service.skip import skipped_at_submission
+from ledgerflow.service.subscriptions import notify_subscribers
 
 log = logging.getLogger("ledgerflow")
 
@@ -60,12 +65,14 @@ def _run_order(tasks: Mapping[str, TaskView], task_ids: list[str]) -> list[str]:
 
 def create_submission(
     entity: EntityHandle, force: bool | Collection[str], properties: dict[str, Any], new_id: str | None = None
-) -> str:
-    """Record a submission of ``entity`` and a job per task, in run order.
+) -> list[str]:
+    """Record a submission of ``entity`` and a job per task, in run order; the ids of the jobs skipped at once.
 
     ``force``: True for every job, or the config ids of the tasks to force. Files of its data nodes
     edited outside ledgerflow are recorded first, so the jobs' skip decisions see them. ``new_id``:
-    the submission's id, when the caller chose (and claimed) it beforehand.
+    the submission's id, when the caller chose (and claimed) it beforehand. A job whose outputs are
+    up to date and that nothing in the submission can change is created SKIPPED
+    (``skipped_at_submission``).
     """
     entity._writable()  # an entity of an as_of view cannot be submitted
     current = session.current()
@@ -74,16 +81,20 @@ def create_submission(
     tasks = runtime.state.tasks
     record_external_edits(runtime, (n for t in task_ids for n in (*tasks[t].input_ids, *tasks[t].output_ids)))
     order = _run_order(tasks, task_ids)
+    forced = set(order) if force is True else {t for t in order if force and tasks[t].config_id in force}
     new_id = new_id or submission_id()
     with acting_as(correlation_id=new_id), runtime.lock:
+        resume = bool(properties.get("resume"))
+        skipped = skipped_at_submission(runtime.state, [tasks[t] for t in order], forced, resume, datetime.now())
         jobs = [
-            JobAggregate(
+            JobAggregate.submitted(
                 id=job_id(tasks[t].config_id),
                 task_id=t,
                 submission_id=new_id,
                 submit_entity_id=entity.id,
-                force=force if isinstance(force, bool) else tasks[t].config_id in force,
+                force=t in forced,
                 version=current.version.name,
+                skipped=skipped.get(t),
             )
             for t in order
         ]
@@ -96,8 +107,10 @@ def create_submission(
             properties=properties,
             version=current.version.name,
         )
+        if skipped:
+            submission.update_status(aggregate_status(job.status for job in jobs))
         runtime.record(submission, *jobs, reason="submit")
-    return new_id
+    return [job.id for job in jobs if job.status is Status.SKIPPED]
 
 
 def submit(
@@ -126,32 +139,34 @@ def submit(
     if service is not None:
         service.claim(new_id)  # before it is recorded: no other process may start it
     try:
-        new_id = create_submission(entity, force, dict(properties), new_id)
+        skipped = create_submission(entity, force, dict(properties), new_id)
     except BaseException:
         if service is not None:
             service.claimed.discard(new_id)
             service.claims.release(new_id)
         raise
     submission = Submission(new_id, live_source())
+    hooks = list(callbacks or [])
     if service is None:
+        _announce(new_id, skipped, hooks)
         log.warning(
             "The orchestrator is not running: submission %s is recorded and its jobs will run when "
             "Orchestrator().run() is called.",
             new_id,
         )
         return submission
-    hooks = list(callbacks or [])
     if hooks:
 
         def relay(sub_id: str, changed_job: str) -> None:
             if sub_id == new_id:
-                for hook in hooks:
-                    hook(Job(changed_job, live_source()))
+                _call(hooks, changed_job)
                 if not service.synchronous and all(j.is_finished() for j in submission.jobs):
                     service.listeners.remove(relay)
 
         service.listeners.append(relay)
     try:
+        for job in skipped:
+            service.notify(new_id, job)
         service.dispatch(new_id)
         if wait and not service.synchronous:
             submission.wait(timeout)
@@ -159,6 +174,18 @@ def submit(
         if hooks and service.synchronous:
             service.listeners.remove(relay)
     return submission
+
+
+def _announce(new_id: str, skipped: list[str], hooks: list[Callback]) -> None:
+    """Tell subscribers and ``callbacks`` of the jobs skipped at submission (no orchestrator to do it)."""
+    for job in skipped:
+        notify_subscribers(new_id, job)
+        _call(hooks, job)
+
+
+def _call(hooks: list[Callback], job_id: str) -> None:
+    for hook in hooks:
+        hook(Job(job_id, live_source()))
 
 
 async def asubmit(

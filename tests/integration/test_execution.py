@@ -120,6 +120,32 @@ def test_skippable_tasks_skip_until_an_input_changes(running: Path) -> None:
     assert [j.status for j in forced.jobs] == [Status.COMPLETED, Status.COMPLETED]
 
 
+def test_jobs_with_nothing_to_wait_for_and_up_to_date_outputs_are_created_skipped(running: Path) -> None:
+    scenario = lf.create_scenario(chain_config(skippable=True))
+    lf.submit(scenario)
+    seen: list[tuple[str, Status]] = []
+    again = lf.submit(scenario, callbacks=[lambda job: seen.append((job.task.config_id, job.status))])
+    assert again.submission_status is SubmissionStatus.COMPLETED
+    for job in again.jobs:  # one event says it was submitted and why it was skipped
+        assert [e.topic for e in lf.history(job)] == ["ledgerflow.job.created"]
+        assert [(s, r) for s, _, r in job.status_change_records] == [
+            (Status.SUBMITTED, None),
+            (Status.SKIPPED, "outputs are up to date"),
+        ]
+    assert seen == [("t1", Status.SKIPPED), ("t2", Status.SKIPPED)]
+    scenario.x.write(5)  # t1 runs: t2 waits for it, BLOCKED then PENDING, before its own decision
+    partial = lf.submit(scenario)
+    t1, t2 = (partial.jobs[1], partial.jobs[0]) if partial.jobs[0].task.config_id == "t2" else partial.jobs
+    assert [s for s, _, _ in t1.status_change_records][-1] is Status.COMPLETED
+    assert [s for s, _, _ in t2.status_change_records] == [
+        Status.SUBMITTED,
+        Status.BLOCKED,
+        Status.PENDING,
+        Status.RUNNING,
+        Status.COMPLETED,
+    ]
+
+
 def test_callbacks_see_every_status_change(running: Path) -> None:
     seen: list[tuple[str, Status]] = []
     scenario = lf.create_scenario(chain_config())

@@ -84,6 +84,23 @@ def test_a_sequence_subscriber(running_mode: str) -> None:
     lf.unsubscribe_sequence(record_call, None, sequence)
 
 
+def test_a_job_skipped_at_submission_reaches_subscribers_and_event_consumers(running_mode: str) -> None:
+    x = Config.configure_data_node("x", default_data=3)
+    y = Config.configure_data_node("y")
+    config = Config.configure_scenario("s", [Config.configure_task("t", double, x, y, skippable=True)])
+    scenario = lf.create_scenario(config)
+    lf.submit(scenario, wait=True, timeout=60)
+    consumer = lf.EventConsumer(since=lf.EventConsumer().latest_position(), attribute_name="status")
+    lf.subscribe_scenario(record_call, ["mine"], scenario)
+    skipped = lf.submit(scenario, wait=True, timeout=60).jobs[0]
+    assert skipped.status is Status.SKIPPED
+    assert [("mine", scenario.id, "t", Status.SKIPPED)] == CALLS
+    events = [e for e in consumer.poll() if e.entity_type is EventEntityType.JOB]
+    assert [(e.entity_id, e.operation, e.attribute_value) for e in events] == [
+        (skipped.id, EventOperation.UPDATE, Status.SKIPPED)
+    ]
+
+
 def test_on_event_delivers_job_transitions_from_the_log(running_mode: str) -> None:
     seen: list[lf.Event] = []
     done = threading.Event()

@@ -14,6 +14,8 @@ from eventsourcing.domain import event
 from eventsourcing.persistence import MapperDeserialisationError, Notification, StoredEvent
 
 from ledgerflow.domain.entity import Entity
+from ledgerflow.domain.enums import Status
+from ledgerflow.domain.job import Job
 from ledgerflow.storage.codec import LedgerMapper, OrjsonTranscoder, Record
 
 
@@ -202,3 +204,20 @@ def test_records_of_a_removed_event_class_keep_their_payload(mapper: LedgerMappe
 def test_a_damaged_state_raises_a_deserialisation_error(mapper: LedgerMapper) -> None:
     with pytest.raises(MapperDeserialisationError, match="OLD_2"):
         mapper.decode_row(3, "OLD_2", 1, "test.codec.gadget.noted", b"{not json")
+
+
+def test_a_job_created_before_jobs_had_a_first_status_reads_as_submitted(mapper: LedgerMapper) -> None:
+    v1 = {
+        "timestamp": "2026-01-01T00:00:00+00:00",
+        "originator_topic": "ledgerflow.job",
+        "task_id": "TASK_t",
+        "submission_id": "SUBMISSION_s",
+        "submit_entity_id": "SCENARIO_s",
+        "force": False,
+        "version": "v",
+    }
+    row = ("JOB_t_1", 1, "ledgerflow.job.created", orjson.dumps(v1))
+    record = mapper.decode_row(1, *row)
+    assert (record.payload["status"], record.payload["reason"]) == (Status.SUBMITTED, None)
+    job = mapper.to_domain_event(StoredEvent(*row)).mutate(None)
+    assert isinstance(job, Job) and job.status is Status.SUBMITTED

@@ -18,7 +18,9 @@ from ledgerflow.domain.submission import aggregate_status
 
 
 def new_job() -> Job:
-    return Job(id="JOB_t_1", task_id="TASK_t", submission_id="SUB", submit_entity_id="S", force=False, version="v")
+    return Job.submitted(
+        id="JOB_t_1", task_id="TASK_t", submission_id="SUB", submit_entity_id="S", force=False, version="v"
+    )
 
 
 def test_a_job_goes_through_the_normal_lifecycle() -> None:

@@ -70,7 +70,9 @@ class Rec(NamedTuple):
 
 def job(position: int, job_id: str, version: int, status: str | None, fingerprint: str | None = None) -> Rec:
     if status is None:
-        return Rec(position, job_id, 1, "ledgerflow.job.created", NOW, {"task_id": "TASK_t"}, {})
+        return Rec(
+            position, job_id, 1, "ledgerflow.job.created", NOW, {"task_id": "TASK_t", "status": 1, "reason": None}, {}
+        )
     payload = {"status": {"RUNNING": 4, "COMPLETED": 7, "SKIPPED": 8, "FAILED": 6}[status], "fingerprint": fingerprint}
     return Rec(position, job_id, version, "ledgerflow.job.status_changed", NOW, payload, {})
 

@@ -62,6 +62,7 @@ def test_deleting_a_shared_node_frees_its_key_for_a_new_incarnation() -> None:
 def test_job_history_and_indexes() -> None:
     state = CurrentState()
     created = {"task_id": "TASK_t", "submission_id": "S", "submit_entity_id": "X", "force": False, "version": "v"}
+    created |= {"status": 1, "reason": None}
     state.apply(Rec(1, "JOB_t_1", 1, "ledgerflow.job.created", NOW, created, {}))
     changed = {"status": 3, "reason": None, "stacktrace": None, "fingerprint": None}
     state.apply(Rec(2, "JOB_t_1", 2, "ledgerflow.job.status_changed", NOW, changed, {}))
@@ -70,12 +71,27 @@ def test_job_history_and_indexes() -> None:
     assert state.task_jobs["TASK_t"] == ["JOB_t_1"]
 
 
+def test_a_job_created_skipped_shows_both_steps_from_its_one_event() -> None:
+    state = CurrentState()
+    created = {"task_id": "TASK_t", "submission_id": "S", "submit_entity_id": "X", "force": False, "version": "v"}
+    created |= {"status": 8, "reason": "outputs are up to date"}
+    state.apply(Rec(1, "JOB_t_1", 1, "ledgerflow.job.created", NOW, created, {}))
+    job = state.jobs["JOB_t_1"]
+    assert job.status is Status.SKIPPED
+    assert [(c.status, c.reason) for c in job.history] == [
+        (Status.SUBMITTED, None),
+        (Status.SKIPPED, "outputs are up to date"),
+    ]
+    assert state.cache.unfinished_jobs == {}
+
+
 def test_a_checkpoint_restores_the_same_state_loading_big_tables_on_first_use() -> None:
     from ledgerflow.projections.checkpoint import dump_state, load_state
 
     state = CurrentState()
     state.apply(node(1))
     created = {"task_id": "TASK_t", "submission_id": "S", "submit_entity_id": "X", "force": False, "version": "v"}
+    created |= {"status": 1, "reason": None}
     state.apply(Rec(2, "JOB_t_1", 1, "ledgerflow.job.created", NOW, created, {}))
     restored = load_state(dump_state(state))
     assert "jobs" not in vars(restored) and restored.position == 2
