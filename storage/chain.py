@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from ledgerflow.storage.batch import insert_values
 from ledgerflow.storage.checkpoints import SqlRunner
 from ledgerflow.storage.codec import StoredRow
 
@@ -63,7 +64,6 @@ class Cursor(Protocol):
     """The DB-API cursor of the transaction inserting the events."""
 
     def execute(self, statement: Any, params: Any = ...) -> Any: ...
-    def executemany(self, statement: Any, params: Any) -> Any: ...
     def fetchone(self) -> Any: ...
 
 
@@ -80,7 +80,7 @@ def extend_chain(
     for (originator_id, version, topic, state), position in zip(rows, positions, strict=True):
         previous = link_of(previous, position, originator_id, version, topic, bytes(state))
         links.append((position, previous))
-    cursor.executemany(f"INSERT INTO {table} (position, link) VALUES ({placeholder}, {placeholder})", links)
+    insert_values(cursor, f"INSERT INTO {table} (position, link)", links, placeholder)
 
 
 class EventRows(Protocol):
@@ -104,10 +104,11 @@ class Chain:
         Linking an older store is an upgrade (about half a minute per million events): do it with
         no other process writing to the store.
         """
-        blob = "BYTEA" if self._runner.dialect == "postgresql" else "BLOB"
+        # SQLite: INTEGER PRIMARY KEY is the rowid itself (BIGINT would add a second B-tree).
+        key, blob = ("BIGINT", "BYTEA") if self._runner.dialect == "postgresql" else ("INTEGER", "BLOB")
         existed = self._exists()
         self._runner.run(
-            f"CREATE TABLE IF NOT EXISTS {self.table} (position BIGINT PRIMARY KEY, link {blob} NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.table} (position {key} PRIMARY KEY, link {blob} NOT NULL)",
             commit=True,
         )
         if existed or not events.select_rows(0, None, 1):

@@ -8,8 +8,9 @@ Differences from ``eventsourcing.sqlite`` (selected with ``PERSISTENCE_MODULE =
 - write transactions start with ``BEGIN IMMEDIATE``, so a writer waits for the file lock
   (busy timeout) instead of failing with "database is locked" when another process commits
   between its first read and its first write;
-- events are inserted with one ``executemany``; their positions (rowids) are computed from
-  ``MAX(rowid)`` taken under the write lock and checked against ``last_insert_rowid()``;
+- events are inserted with multi-row ``VALUES`` statements (``batch.py``); their positions
+  (rowids) are computed from ``MAX(rowid)`` taken under the write lock and checked against
+  ``last_insert_rowid()``;
 - their hash-chain links (``chain.py``) are inserted in the same transaction;
 - the transaction that creates the tables also stamps the file as a ledgerflow database;
 - rows are read as plain tuples for the fast ``Record`` decoding path.
@@ -35,6 +36,7 @@ from eventsourcing.sqlite import (
 )
 from eventsourcing.utils import Environment, EnvType
 
+from ledgerflow.storage.batch import insert_values
 from ledgerflow.storage.chain import TABLE as CHAIN_TABLE
 from ledgerflow.storage.chain import extend_chain
 from ledgerflow.storage.codec import StoredRow
@@ -121,8 +123,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def insert_rows(self, rows: Sequence[StoredRow], blobs: Sequence[tuple[str, bytes]] = ()) -> list[int]:
         """Insert rows (and the small payloads they use) in one transaction; their positions."""
         with self.datastore.transaction(commit=True) as c:
-            if blobs:
-                c.executemany(f"INSERT OR IGNORE INTO {INLINE_TABLE} (hash, data) VALUES (?, ?)", blobs)
+            insert_values(c, f"INSERT OR IGNORE INTO {INLINE_TABLE} (hash, data)", blobs)
             return self._insert_rows(c, rows)
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **_: Any) -> Sequence[int] | None:
@@ -134,7 +135,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             return []
         c.execute(self.select_max_notification_id_statement)
         before = c.fetchone()[0] or 0
-        c.executemany(self.insert_events_statement, rows)
+        insert_values(c, f"INSERT INTO {self.events_table_name}", rows)
         c.execute("SELECT last_insert_rowid()")
         last = c.fetchone()[0]
         if last - before == len(rows):

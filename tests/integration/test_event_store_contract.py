@@ -130,6 +130,20 @@ class EventStoreContract:
         assert records[0].timestamp.tzinfo is not None
         assert store.max_position() == 3
 
+    def test_a_large_batch_keeps_its_order_positions_and_links(self, store: EventStore) -> None:
+        groups = [(thing_events(f"THING_{i}", 2), None) for i in range(200)]  # 600 rows: many insert chunks
+        positions = store.append(groups)
+        assert [p for group in positions for p in group] == list(range(1, 601))
+        records = store.read(limit=1000)
+        assert [(r.originator_id, r.originator_version) for r in records[:4]] == [
+            ("THING_0", 1),
+            ("THING_0", 2),
+            ("THING_0", 3),
+            ("THING_1", 1),
+        ]
+        assert records[-1].payload == {"name": "n2"}
+        assert store.verify_chain().ok
+
     def test_read_windows_and_topics(self, store: EventStore) -> None:
         store.append([(thing_events(f"THING_{i}", 1), None) for i in range(3)])
         assert [r.position for r in store.read(after=2, limit=2)] == [3, 4]
