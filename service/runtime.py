@@ -91,10 +91,10 @@ class Runtime:
             if self._diverged:
                 self.resync()
             events = [event for aggregate in aggregates for event in aggregate.collect_events()]
-            rows = self.store.encode(events, meta)
+            rows, records = self.store.mapper.encode_for_fold(events, meta)
             decode = self.store.mapper.decode_row
-            for row in rows:
-                self.state.apply(decode(0, *row))
+            for row, record in zip(rows, records, strict=True):
+                self.state.apply(record if record is not None else decode(0, *row))
             for aggregate in aggregates:
                 self._aggregates[aggregate.id] = aggregate
             future = self.writer.submit(events, meta, rows)

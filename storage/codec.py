@@ -15,6 +15,7 @@ dict, upcast) without building domain event objects.
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -154,16 +155,29 @@ class LedgerMapper(Mapper[str]):
         self, events: Iterable[DomainEventProtocol[str]], meta: Mapping[str, Any] | None = None
     ) -> list[StoredRow]:
         """Encode one command's events, each with the command's metadata (None values dropped)."""
+        return self.encode_for_fold(events, meta, records=False)[0]
+
+    def encode_for_fold(
+        self, events: Iterable[DomainEventProtocol[str]], meta: Mapping[str, Any] | None = None, records: bool = True
+    ) -> tuple[list[StoredRow], list[Record | None]]:
+        """Encode events, and the ``Record`` each decodes to where that is known without decoding.
+
+        A record comes straight from the event when its payload is made of scalars, which decode
+        to themselves (``_as_decoded``); else it is None and the caller decodes the row.
+        """
         kept = {k: v for k, v in meta.items() if v is not None} if meta else None
-        encode, classes, rows = self.transcoder.encode, self._classes, []
+        records = records and _plain(kept) and self._fast
+        encode, classes = self.transcoder.encode, self._classes
+        rows: list[StoredRow] = []
+        folded: list[Record | None] = []
         for event in events:
-            state = dict(vars(event))
-            originator_id = state.pop("originator_id")
-            version = state.pop("originator_version")
-            timestamp = state.get("timestamp")
-            if isinstance(timestamp, datetime):
-                # orjson writes the same text as isoformat(), three times faster.
-                state["timestamp"] = orjson.dumps(timestamp)[1:-1].decode()
+            payload = dict(vars(event))
+            originator_id = payload.pop("originator_id")
+            version = payload.pop("originator_version")
+            timestamp = payload.pop("timestamp", None)
+            # orjson writes the same text as isoformat(), three times faster.
+            stamp = orjson.dumps(timestamp)[1:-1].decode() if isinstance(timestamp, datetime) else timestamp
+            state = {"timestamp": stamp, **payload}
             cls = type(event)
             known = classes.get(cls)
             if known is None:
@@ -176,7 +190,13 @@ class LedgerMapper(Mapper[str]):
             if not self._fast:
                 data = self._protect(data)
             rows.append((originator_id, version, known[0], data))
-        return rows
+            plain = records and isinstance(timestamp, datetime) and _as_decoded(payload)
+            folded.append(
+                _new_record(Record, (0, originator_id, version, known[0], timestamp, payload, dict(kept or {})))
+                if plain
+                else None
+            )
+        return rows, folded
 
     def to_stored_event(
         self, domain_event: DomainEventProtocol[str], meta: Mapping[str, Any] | None = None
@@ -261,6 +281,40 @@ class LedgerMapper(Mapper[str]):
             kind = _EventKind(cls, getattr(cls, "class_version", 1))
         self._kinds[topic] = kind
         return kind
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def _plain(value: Any) -> bool:
+    """Whether JSON gives ``value`` back equal (exact types: no tuple, enum, subclass or special float)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return True
+    if kind is float:
+        return math.isfinite(value)
+    if kind is list:
+        return all(map(_plain, value))
+    if kind is dict:
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    return False
+
+
+def _as_decoded(payload: dict[str, Any]) -> bool:
+    """Make ``payload`` what decoding its JSON would give, if that is cheap; False when it is not.
+
+    Scalars decode to themselves; empty lists and dicts are replaced by new ones (decoding never
+    shares objects with the event). Anything else is left to the decoder.
+    """
+    for key, value in payload.items():
+        kind = type(value)
+        if kind in _SCALARS or (kind is float and math.isfinite(value)):
+            continue
+        if (kind is list or kind is dict) and not value:
+            payload[key] = kind()
+            continue
+        return False
+    return True
 
 
 def _upcast(cls: Any, state: dict[str, Any]) -> None:

@@ -221,3 +221,21 @@ def test_a_job_created_before_jobs_had_a_first_status_reads_as_submitted(mapper:
     assert (record.payload["status"], record.payload["reason"]) == (Status.SUBMITTED, None)
     job = mapper.to_domain_event(StoredEvent(*row)).mutate(None)
     assert isinstance(job, Job) and job.status is Status.SUBMITTED
+
+
+def test_records_for_the_fold_equal_what_decoding_the_rows_gives(mapper: LedgerMapper) -> None:
+    gadget = Gadget(id="GADGET_1", name="g")
+    gadget.resize(3, "cm")  # class_version 2: stored with it, folded without it
+    gadget.note({})
+    gadget.note([1, 2])  # a non-empty container: decoded, not taken from the event
+    gadget.note(datetime(2026, 1, 1, tzinfo=UTC))
+    events = list(gadget.collect_events())
+    meta = {"actor": "alice", "reason": "test", "correlation_id": None}
+    rows, records = mapper.encode_for_fold(events, meta)
+    assert rows == mapper.encode_rows(events, meta)
+    assert [r is None for r in records] == [False, False, False, True, True]
+    assert "class_version" not in records[1].payload
+    for row, record in zip(rows, records, strict=True):
+        if record is not None:
+            assert record == mapper.decode_row(0, *row)
+    assert records[2].payload["value"] is not events[2].value  # a new {}
