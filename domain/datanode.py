@@ -6,6 +6,7 @@ payload, and who wrote it (a job or an editor).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -93,23 +94,36 @@ class DataNode(Migratable, Entity):
         """Record a new value; the edit lock is released by the write."""
         if job_id is None:
             self.check_writable(editor_id, now)
-        self._written(content_hash, size, location, kind, job_id, editor_id, comment, extra or {})
+        self.trigger_event(
+            self.Written,
+            content_hash=content_hash,
+            size=size,
+            location=location,
+            kind=kind,
+            job_id=job_id,
+            editor_id=editor_id,
+            comment=comment,
+            extra=extra or {},
+        )
 
-    @event("Written", topic="ledgerflow.datanode.written")
-    def _written(
-        self,
-        content_hash: str,
-        size: int,
-        location: str,
-        kind: str,
-        job_id: str | None,
-        editor_id: str | None,
-        comment: str | None,
-        extra: dict[str, Any],
-    ) -> None:
-        self.locked = False
-        self.editor_id = None
-        self.editor_expiration = None
+    @dataclass(frozen=True)  # an explicit class: jobs record many writes (no decorator argument matching)
+    class Written(Entity.Event):
+        """A new value: its content hash, size and location, and who wrote it."""
+
+        TOPIC = "ledgerflow.datanode.written"
+        content_hash: str
+        size: int
+        location: str
+        kind: str
+        job_id: str | None
+        editor_id: str | None
+        comment: str | None
+        extra: dict[str, Any]
+
+        def apply(self, aggregate: DataNode) -> None:
+            aggregate.locked = False
+            aggregate.editor_id = None
+            aggregate.editor_expiration = None
 
     @event("Migrated", topic="ledgerflow.datanode.migrated")
     def _migrated(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.domain import event
@@ -58,11 +59,17 @@ class Submission(Entity):
     def update_status(self, status: SubmissionStatus) -> None:
         """Record a new status; nothing is recorded when it did not change."""
         if status is not self.status:
-            self._status_changed(int(status))
+            self.trigger_event(self.StatusChanged, status=int(status))
 
-    @event("StatusChanged", topic="ledgerflow.submission.status_changed")
-    def _status_changed(self, status: int) -> None:
-        self.status = SubmissionStatus(status)
+    @dataclass(frozen=True)  # an explicit class: recorded with most job changes (no decorator argument matching)
+    class StatusChanged(Entity.Event):
+        """The submission's status, derived from its jobs', changed."""
+
+        TOPIC = "ledgerflow.submission.status_changed"
+        status: int
+
+        def apply(self, aggregate: Submission) -> None:
+            aggregate.status = SubmissionStatus(self.status)
 
     def delete(self) -> None:
         """Forget a finished submission."""
