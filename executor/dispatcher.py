@@ -14,10 +14,12 @@ kills its worker first.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import anyio
+import anyio.lowlevel
 
 from ledgerflow.domain.dag import TaskNode, downstream_closure, upstream_tasks
 from ledgerflow.domain.datanode import DataNode as DataNodeAggregate
@@ -41,6 +43,9 @@ _OK = (Status.COMPLETED, Status.SKIPPED)
 #: What a sequential run collects into one command: a cascade of skips costs one write, not one each.
 _COLLECTED = (Status.BLOCKED, Status.PENDING, Status.SKIPPED)
 _WAITING = (Status.SUBMITTED, Status.BLOCKED, Status.PENDING)
+#: A sequential run gives the loop's other tasks a turn this often (seconds), not after every job:
+#: each turn lets the writer thread hold the GIL for up to a switch interval.
+YIELD_EVERY = 0.1
 ORCHESTRATOR_LOST = "orchestrator lost: the process running the submission stopped while the job was running"
 
 
@@ -73,10 +78,13 @@ class SubmissionRun:
         self.collected: list[Change] = []  # status changes not recorded yet (sequential runs only)
         self.stopping = False
         self._in_order = False
+        self._unsettled = False  # the submission's recorded status may lag its jobs' (see _conclude)
         self._group: anyio.abc.TaskGroup | None = None
 
     # -- recording ----------------------------------------------------------------------
-    def _record(self, changes: Sequence[Change], extra: Sequence[Entity] = (), reason: str | None = None) -> None:
+    def _record(
+        self, changes: Sequence[Change], extra: Sequence[Entity] = (), reason: str | None = None, settle: bool = True
+    ) -> None:
         if self.collecting and not extra and all(c.status in _COLLECTED for c in changes):
             for change in changes:  # recorded with the next command that needs recording (_flush)
                 self.statuses[change.job_id] = change.status
@@ -85,7 +93,7 @@ class SubmissionRun:
             self.collected.extend(changes)
             return
         self._flush()
-        self._write(changes, extra, reason)
+        self._write(changes, extra, reason, settle=settle)
 
     def _flush(self) -> None:
         """Record the collected status changes (one command) before anything else is recorded."""
@@ -94,9 +102,17 @@ class SubmissionRun:
             self._write(collected, (), "jobs skipped", queued=True)
 
     def _write(
-        self, changes: Sequence[Change], extra: Sequence[Entity], reason: str | None, queued: bool = False
+        self,
+        changes: Sequence[Change],
+        extra: Sequence[Entity],
+        reason: str | None,
+        queued: bool = False,
+        settle: bool = True,
     ) -> None:
-        """Record ``changes`` (``queued``: their PENDING jobs are already in ``self.pending``)."""
+        """Record ``changes`` (``queued``: their PENDING jobs are already in ``self.pending``).
+
+        ``settle``: also the submission's status; else it is left for the next command (``_unsettled``).
+        """
         runtime = self.runtime
         with runtime.lock:
             jobs = []
@@ -110,7 +126,9 @@ class SubmissionRun:
                     self.pending.append(change.job_id)
                 jobs.append(job)
             submission = runtime.aggregate(SubmissionAggregate, self.submission_id)
-            submission.update_status(aggregate_status(self.statuses.values()))
+            if settle:
+                submission.update_status(aggregate_status(self.statuses.values()))
+            self._unsettled = not settle
             runtime.record(*extra, *{j.id: j for j in jobs}.values(), submission, reason=reason)
         for change in changes:
             self.on_change(change.job_id)
@@ -125,7 +143,10 @@ class SubmissionRun:
             follow = self._unblocked(self.children[final.job_id], written=frozenset(written))
         finally:
             self.statuses[final.job_id] = previous
-        self._record([final, *follow], extra, reason)
+        # In a sequential run the next job starts at once: the submission stays RUNNING meanwhile
+        # instead of recording PENDING and RUNNING again for every job of a chain.
+        next_starts = self.collecting and any(c.status is Status.PENDING for c in follow)
+        self._record([final, *follow], extra, reason, settle=not next_starts)
         self.concluded.add(final.job_id)
 
     def _inputs_ready(self, job_id: str, written: frozenset[str] = frozenset()) -> bool:
@@ -204,14 +225,20 @@ class SubmissionRun:
             changes = self._unblocked()
             if changes:
                 self._record(changes, reason="submitted")
+            yielded = time.monotonic()
             while self.pending and not self.stopping:
                 job_id = self.pending.pop(0)
                 if self.statuses[job_id] is Status.PENDING and job_id not in self.launched:
                     self.launched.add(job_id)
                     await self._run_job(job_id)
+                if time.monotonic() - yielded > YIELD_EVERY:  # let cancellations and other tasks in
+                    await anyio.lowlevel.checkpoint()
+                    yielded = time.monotonic()
         finally:
             self._in_order = False
             self._flush()
+            if self._unsettled:
+                self._write([], (), None)
 
     def _launch_ready(self) -> None:
         if self.stopping or self.sequential:  # sequential: _run_in_order picks up self.pending

@@ -72,18 +72,29 @@ class InLoopRunner:
         self._lock = anyio.Lock()
 
     async def run(self, job_id: str, start: Start) -> JobOutcome | None:
-        async with self._lock:
-            spec = start()
-            if spec is None:
-                return None
-            with anyio.CancelScope() as scope:
-                self._scopes[job_id] = scope
-                try:
-                    return await execute(spec, self.backends)
-                finally:
-                    del self._scopes[job_id]
-            reason = f"the job was stopped {self._why.pop(job_id, 'while it ran')}"
-            return JobOutcome(error=reason, stacktrace=[reason], lost=True)
+        # Free: take the lock without yielding to the loop (a yield per job lets the writer
+        # thread take the GIL for up to a switch interval); the dispatcher yields now and then.
+        if self._lock.locked():
+            await self._lock.acquire()
+        else:
+            self._lock.acquire_nowait()
+        try:
+            return await self._run(job_id, start)
+        finally:
+            self._lock.release()
+
+    async def _run(self, job_id: str, start: Start) -> JobOutcome | None:
+        spec = start()
+        if spec is None:
+            return None
+        with anyio.CancelScope() as scope:
+            self._scopes[job_id] = scope
+            try:
+                return await execute(spec, self.backends)
+            finally:
+                del self._scopes[job_id]
+        reason = f"the job was stopped {self._why.pop(job_id, 'while it ran')}"
+        return JobOutcome(error=reason, stacktrace=[reason], lost=True)
 
     def cancel(self, job_id: str, why: str = "to cancel the job") -> bool:
         scope = self._scopes.get(job_id)

@@ -56,6 +56,9 @@ def test_jobs_run_in_dag_order_and_record_every_status(workdir: Path) -> None:
     ]
     assert scenario.y.edits[-1]["job_id"] == first.id  # job writes are in the edit history
     assert lf.get_latest_job(scenario.t2) == second
+    # t2 starts as soon as t1 ends: the submission stays RUNNING between them
+    changes = [e.payload["status"] for e in lf.history(submission) if e.topic.endswith("submission.status_changed")]
+    assert changes == [SubmissionStatus.PENDING, SubmissionStatus.RUNNING, SubmissionStatus.COMPLETED]
 
 
 def test_submit_a_sequence_and_a_task(running: Path) -> None:
