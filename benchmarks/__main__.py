@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from benchmarks.harness import Outcome, Run, run_workload, temporary_root
+from benchmarks.machine import measure
 from benchmarks.registry import PLANNED, REGISTRY, Workload
 from benchmarks.report import print_report
 
@@ -44,11 +45,13 @@ def main(argv: list[str]) -> int:
     workloads = _select(args.only)
     outcomes: list[Outcome] = []
     with temporary_root() as root:
+        before = measure(root)
         run = Run(root, quick=args.quick, profile=args.profile)
         for workload in workloads:
             print(f"{workload.name}: {workload.summary}", file=sys.stderr, flush=True)
             outcomes.append(run_workload(run, workload, args.repeat))
-    print_report(outcomes)
+        after = measure(root)
+    print_report(outcomes, {"before": before, "after": after})
     return 0 if all(o.ok for o in outcomes) else 1
 
 

@@ -77,9 +77,17 @@ def as_json(outcome: Outcome) -> str:
     )
 
 
-def print_report(outcomes: list[Outcome]) -> None:
-    """The table, then notes, errors and profiles on stderr, then the JSON lines."""
-    Console(width=max(Console().width, 110)).print(_table(outcomes))
+def _yardstick(machine: dict[str, dict[str, float]]) -> str:
+    return "machine (benchmarks/machine.py): " + "; ".join(
+        f"{when}: python {m['python_ms']:.1f} ms, durable commit {m['commit_ms']:.2f} ms" for when, m in machine.items()
+    )
+
+
+def print_report(outcomes: list[Outcome], machine: dict[str, dict[str, float]]) -> None:
+    """The table and the machine's yardstick, notes, errors and profiles on stderr, then the JSON lines."""
+    table = _table(outcomes)
+    table.caption = _yardstick(machine)
+    Console(width=max(Console().width, 110)).print(table)
     sys.stdout.flush()
     for outcome in outcomes:
         name = outcome.workload.name
@@ -92,3 +100,4 @@ def print_report(outcomes: list[Outcome]) -> None:
     sys.stderr.flush()
     for outcome in outcomes:
         print(as_json(outcome), flush=True)
+    print(json.dumps({"name": "machine", "figures": machine}), flush=True)
