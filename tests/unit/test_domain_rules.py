@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from datetime import datetime
 from itertools import pairwise
 
@@ -13,6 +15,7 @@ from ledgerflow.domain.cycles import cycle_window
 from ledgerflow.domain.dag import TaskNode, downstream_closure, task_order, upstream_tasks
 from ledgerflow.domain.enums import FINISHED_STATUSES, Frequency, Status, SubmissionStatus
 from ledgerflow.domain.errors import IllegalJobTransition, InvalidScenario
+from ledgerflow.domain.ids import job_id, scenario_id, submission_id
 from ledgerflow.domain.job import Job
 from ledgerflow.domain.submission import aggregate_status
 
@@ -161,3 +164,14 @@ def test_task_order_and_downstream() -> None:
 def test_a_cycle_in_the_task_graph_is_refused() -> None:
     with pytest.raises(InvalidScenario, match="cycle"):
         task_order([TaskNode("a", ["x"], ["y"]), TaskNode("b", ["y"], ["x"])])
+
+
+def test_new_ids_are_taipy_shaped_time_ordered_uuids() -> None:
+    jobs = [job_id("train") for _ in range(5_000)]
+    assert jobs == sorted(jobs) and len(set(jobs)) == len(jobs)  # increasing, even within a millisecond
+    prefix, config, text = jobs[0].split("_", 2)
+    assert (prefix, config) == ("JOB", "train")
+    parsed = uuid.UUID(text)
+    assert str(parsed) == text and parsed.version == 7 and parsed.variant == uuid.RFC_4122
+    assert abs((parsed.int >> 80) - time.time() * 1000) < 60_000  # its first 48 bits: Unix milliseconds
+    assert scenario_id("s").startswith("SCENARIO_s_") and submission_id().startswith("SUBMISSION_")
