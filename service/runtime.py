@@ -85,12 +85,16 @@ class Runtime:
 
     # -- commands -------------------------------------------------------------------------
     def record(self, *aggregates: Entity, reason: str | None = None) -> Future[list[int]]:
-        """Record the new events of ``aggregates`` as one command; returns when it is durable."""
+        """Record the new events of ``aggregates`` as one command; its future resolves once they are durable."""
         meta = metadata(reason)
         with self.lock:
             if self._diverged:
                 self.resync()
             events = [event for aggregate in aggregates for event in aggregate.collect_events()]
+            if not events:  # nothing changed: nothing to write
+                done: Future[list[int]] = Future()
+                done.set_result([])
+                return done
             rows, records = self.store.mapper.encode_for_fold(events, meta)
             decode = self.store.mapper.decode_row
             for row, record in zip(rows, records, strict=True):
