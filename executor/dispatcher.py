@@ -78,7 +78,6 @@ class SubmissionRun:
         self.collected: list[Change] = []  # status changes not recorded yet (sequential runs only)
         self.stopping = False
         self._in_order = False
-        self._unsettled = False  # the submission's recorded status may lag its jobs' (see _conclude)
         self._group: anyio.abc.TaskGroup | None = None
 
     # -- recording ----------------------------------------------------------------------
@@ -111,7 +110,7 @@ class SubmissionRun:
     ) -> None:
         """Record ``changes`` (``queued``: their PENDING jobs are already in ``self.pending``).
 
-        ``settle``: also the submission's status; else it is left for the next command (``_unsettled``).
+        ``settle``: also the submission's status; else it is left for a later command (see ``_conclude``).
         """
         runtime = self.runtime
         with runtime.lock:
@@ -128,7 +127,6 @@ class SubmissionRun:
             submission = runtime.aggregate(SubmissionAggregate, self.submission_id)
             if settle:
                 submission.update_status(aggregate_status(self.statuses.values()))
-            self._unsettled = not settle
             runtime.record(*extra, *{j.id: j for j in jobs}.values(), submission, reason=reason)
         for change in changes:
             self.on_change(change.job_id)
@@ -237,8 +235,7 @@ class SubmissionRun:
         finally:
             self._in_order = False
             self._flush()
-            if self._unsettled:
-                self._write([], (), None)
+            self._write([], (), None)  # the submission's status, if the last command left it behind
 
     def _launch_ready(self) -> None:
         if self.stopping or self.sequential:  # sequential: _run_in_order picks up self.pending
