@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from ledgerflow.storage import batch
 from ledgerflow.storage.batch import insert_values
 from ledgerflow.storage.checkpoints import SqlRunner
 from ledgerflow.storage.codec import StoredRow
@@ -60,10 +61,9 @@ def link_of(previous: bytes, position: int, originator_id: str, version: int, to
     return digest.digest()
 
 
-class Cursor(Protocol):
+class Cursor(batch.Cursor, Protocol):
     """The DB-API cursor of the transaction inserting the events."""
 
-    def execute(self, statement: Any, params: Any = ...) -> Any: ...
     def fetchone(self) -> Any: ...
 
 
