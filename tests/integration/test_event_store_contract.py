@@ -10,7 +10,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
-import sqlite3
 import threading
 import time
 import uuid
@@ -20,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eventsourcing.domain import event
 from eventsourcing.persistence import IntegrityError
+from store_things import Thing, thing_events
 
-from ledgerflow.domain.entity import Entity
 from ledgerflow.storage import (
     AggregateNotFound,
     CommittedGroup,
@@ -34,48 +32,6 @@ from ledgerflow.storage import (
 )
 
 POSTGRES_URL = os.environ.get("LEDGERFLOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-class Thing(Entity):
-    """The test aggregate."""
-
-    TOPIC = "test.store.thing"
-
-    class Resized(Entity.Event):
-        TOPIC = "test.store.thing.resized"
-        class_version = 2
-        size: int
-        unit: str
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["unit"] = "cm"
-
-    @event("Created", topic="test.store.thing.created")
-    def __init__(self, id: str, name: str) -> None:
-        self.name = name
-        self.size: int | None = None
-
-    @event("Renamed", topic="test.store.thing.renamed")
-    def rename(self, name: str) -> None:
-        self.name = name
-
-    @event(Resized)
-    def resize(self, size: int, unit: str) -> None:
-        self.size = size
-        self.unit = unit
-
-    @event("Tagged", topic="test.store.thing.tagged")
-    def tag(self, value: Any) -> None:
-        self.value = value
-
-
-def thing_events(thing_id: str, renames: int = 0) -> list[Any]:
-    """A new thing's events: created, then ``renames`` renames."""
-    thing = Thing(id=thing_id, name="n0")
-    for i in range(renames):
-        thing.rename(f"n{i + 1}")
-    return list(thing.collect_events())
 
 
 def append_in_child(url: str, prefix: str, count: int, start: Any, errors: Any) -> None:
@@ -339,7 +295,7 @@ class EventStoreContract:
 
 
 class TestSQLiteEventStore(EventStoreContract):
-    """The contract on an SQLite file, plus what only files can get wrong."""
+    """The contract on an SQLite file, plus its paths and durability (bad files: test_sqlite_store_file.py)."""
 
     @pytest.fixture
     def url(self, tmp_path: Path) -> str:
@@ -361,54 +317,6 @@ class TestSQLiteEventStore(EventStoreContract):
         with pytest.raises(EventStoreError, match="No event store"):
             EventStore.open(tmp_path / "none.db", create=False)
         assert not (tmp_path / "none.db").exists()
-
-    @pytest.mark.parametrize(
-        ("content", "message"),
-        [
-            (os.urandom(4096), "not an SQLite database"),
-            (b"name,value\nsales,3\n", "not an SQLite database"),
-            (b"SQLite format 3\x00" + b"\xff" * 200, "damaged or not a ledgerflow event store"),
-        ],
-    )
-    def test_a_corrupt_file_is_refused(self, tmp_path: Path, content: bytes, message: str) -> None:
-        path = tmp_path / "events.db"
-        path.write_bytes(content)
-        with pytest.raises(EventStoreError, match=message) as caught:
-            EventStore.open(path)
-        assert str(path) in str(caught.value)
-        assert path.read_bytes() == content
-
-    @pytest.mark.parametrize(
-        ("schema", "message"),
-        [
-            ("CREATE TABLE sales (region TEXT, amount REAL)", "another application"),
-            ("CREATE TABLE stored_events (id INTEGER, data BLOB)", "another application"),
-            (
-                "PRAGMA application_id=1279675479; CREATE TABLE stored_events (id INTEGER)",
-                "incompatible",
-            ),
-            ("PRAGMA application_id=1279675479; PRAGMA user_version=99", "newer ledgerflow"),
-            ("PRAGMA application_id=42", "another application"),
-        ],
-    )
-    def test_a_foreign_database_is_refused(self, tmp_path: Path, schema: str, message: str) -> None:
-        path = tmp_path / "foreign.db"
-        with sqlite3.connect(path) as conn:
-            conn.executescript(schema)
-        conn.close()
-        with pytest.raises(EventStoreError, match=message) as caught:
-            EventStore.open(f"sqlite:///{path}")
-        assert str(path) in str(caught.value)
-
-    def test_a_folder_is_refused(self, tmp_path: Path) -> None:
-        with pytest.raises(EventStoreError, match="directory"):
-            EventStore.open(tmp_path)
-
-    def test_an_empty_file_becomes_a_store(self, tmp_path: Path) -> None:
-        path = tmp_path / "empty.db"
-        path.touch()
-        with EventStore.open(path) as store:
-            assert store.append([(thing_events("THING_0"), None)]) == [[1]]
 
 
 def postgres_reachable() -> None:
