@@ -11,6 +11,17 @@ from eventsourcing.domain import event
 from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.enums import Status, SubmissionStatus
 
+#: The first job status present decides the submission's (Taipy's precedence); else COMPLETED.
+_PRECEDENCE = (
+    (Status.FAILED, SubmissionStatus.FAILED),
+    (Status.CANCELED, SubmissionStatus.CANCELED),
+    (Status.ABANDONED, SubmissionStatus.UNDEFINED),
+    (Status.RUNNING, SubmissionStatus.RUNNING),
+    (Status.PENDING, SubmissionStatus.PENDING),
+    (Status.BLOCKED, SubmissionStatus.BLOCKED),
+    (Status.SUBMITTED, SubmissionStatus.SUBMITTED),
+)
+
 
 def aggregate_status(statuses: Iterable[Status]) -> SubmissionStatus:
     """A submission's status from its jobs'.
@@ -20,21 +31,7 @@ def aggregate_status(statuses: Iterable[Status]) -> SubmissionStatus:
     seen = set(statuses)
     if not seen:
         return SubmissionStatus.SUBMITTED
-    if Status.FAILED in seen:
-        return SubmissionStatus.FAILED
-    if Status.CANCELED in seen:
-        return SubmissionStatus.CANCELED
-    if Status.ABANDONED in seen:
-        return SubmissionStatus.UNDEFINED
-    if Status.RUNNING in seen:
-        return SubmissionStatus.RUNNING
-    if Status.PENDING in seen:
-        return SubmissionStatus.PENDING
-    if Status.BLOCKED in seen:
-        return SubmissionStatus.BLOCKED
-    if Status.SUBMITTED in seen:
-        return SubmissionStatus.SUBMITTED
-    return SubmissionStatus.COMPLETED
+    return next((submission for job, submission in _PRECEDENCE if job in seen), SubmissionStatus.COMPLETED)
 
 
 class Submission(Entity):
