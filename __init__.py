@@ -33,6 +33,12 @@ _API = "ledgerflow.service.api"  # every name in its __all__ is re-exported too
 
 
 def __getattr__(name: str) -> Any:
+    value = _load(name)
+    globals()[name] = value  # resolved once: later ``lf.<name>`` lookups are plain attribute reads
+    return value
+
+
+def _load(name: str) -> Any:
     if name == "Core":
         name = "Orchestrator"
     if name == "exceptions":

@@ -52,6 +52,11 @@ class CacheValidity:
         if step is not None:
             step(self, record)
 
+    @staticmethod
+    def folds(topic: str) -> bool:
+        """Whether events of ``topic`` change this model (others need not even load it)."""
+        return topic in _STEPS
+
 
 @_folds("ledgerflow.job.created")
 def _job_created(cache: CacheValidity, r: RecordLike) -> None:

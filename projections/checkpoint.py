@@ -10,7 +10,7 @@ import gc
 import hashlib
 import io
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields, is_dataclass
 from enum import IntEnum
@@ -22,6 +22,8 @@ from ledgerflow.domain.enums import Status, SubmissionStatus
 from ledgerflow.projections import views
 from ledgerflow.projections.current import CurrentState
 
+STATE_CHECKPOINTS = "current-state-"  # the names of current-state checkpoints start so
+
 
 @cache
 def checkpoint_name() -> str:
@@ -30,7 +32,7 @@ def checkpoint_name() -> str:
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
-    return f"current-state-{digest.hexdigest()[:16]}"
+    return f"{STATE_CHECKPOINTS}{digest.hexdigest()[:16]}"
 
 
 _STATUSES: dict[type[IntEnum], tuple[IntEnum | None, ...]] = {
@@ -101,21 +103,29 @@ def _load(data: bytes) -> Any:
     return value
 
 
-def dump_state(state: CurrentState) -> bytes:
+def dump_parts(state: CurrentState) -> dict[str, bytes]:
     """Serialise a projection state, one part per field (so a reader can restore only what it uses)."""
     with _no_cyclic_gc():
-        parts = {f.name: _dump(getattr(state, f.name)) for f in fields(state)}
-        return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+        return {f.name: _dump(getattr(state, f.name)) for f in fields(state)}
 
 
-def load_state(data: bytes) -> CurrentState:
-    """Restore a projection state written by ``dump_state``; most fields load on first use."""
-    parts = pickle.loads(data)
-    names = {f.name for f in fields(CurrentState)}
-    if not isinstance(parts, dict) or set(parts) != names:
+def load_state(
+    names: Iterable[str],
+    eager: dict[str, bytes],
+    fetch: Callable[[str], bytes | None],
+    refold: Callable[[], CurrentState],
+) -> CurrentState:
+    """Restore a state saved by ``dump_parts``: the ``EAGER_FIELDS`` from ``eager``, each other field
+    when first used, from ``fetch(field)`` or, once that part is gone, from ``refold()``."""
+    if set(names) != {f.name for f in fields(CurrentState)} or not set(EAGER_FIELDS) <= set(eager):
         raise TypeError("The checkpoint does not hold the parts of a CurrentState")
     state = CurrentState.__new__(CurrentState)
     for name in EAGER_FIELDS:
-        setattr(state, name, _load(parts.pop(name)))
-    state.defer(parts, _load)
+        setattr(state, name, _load(eager[name]))
+
+    def load(name: str) -> Any:
+        data = eager.get(name) or fetch(name)
+        return _load(data) if data is not None else getattr(refold(), name)
+
+    state.defer(set(names) - set(EAGER_FIELDS), load)
     return state

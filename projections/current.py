@@ -75,9 +75,9 @@ class CurrentState:
     # callbacks subscribed to each scenario and sequence (projections/subscribers.py)
     subscribers: dict[str, list[Subscriber]] = field(default_factory=dict)
 
-    def defer(self, parts: dict[str, bytes], load: Callable[[bytes], Any]) -> None:
+    def defer(self, names: set[str], load: Callable[[str], Any]) -> None:
         """Fields to restore from a checkpoint only when first used (listing scenarios needs few)."""
-        self.__dict__["_deferred"] = (parts, load)
+        self.__dict__["_deferred"] = (names, load)
 
     if not TYPE_CHECKING:  # mypy keeps checking attribute names
 
@@ -85,29 +85,47 @@ class CurrentState:
             deferred = self.__dict__.get("_deferred")
             if deferred is None or name not in deferred[0]:
                 raise AttributeError(name)
-            parts, load = deferred
-            value = load(parts.pop(name))
+            names, load = deferred
+            value = load(name)
+            names.discard(name)
+            if name == "revisions":
+                value.update(self.__dict__.pop("_new_revisions", {}))
             setattr(self, name, value)
             return value
 
-    def apply(self, record: RecordLike) -> bool:
-        """Fold one event in; returns False when it was already applied."""
+    def apply(self, record: RecordLike, new: bool = False) -> bool:
+        """Fold one event in; returns False when it was already applied.
+
+        ``new`` vouches that the event was never applied here (the log's tail after a checkpoint, or
+        an event this process just recorded): its revision is noted without reading the others.
+        """
         if record.position > self.position:
             self.position = record.position
-        seen = self.revisions.get(record.originator_id, 0)
-        if record.originator_version <= seen:
-            return False
-        if record.originator_version != seen + 1:
-            raise ReplayGapError(
-                f"Event {record.originator_version} of {record.originator_id} arrived after "
-                f"event {seen}: the log is incomplete or out of order."
-            )
-        self.revisions[record.originator_id] = record.originator_version
+        if new:
+            self._note_revision(record.originator_id, record.originator_version)
+        else:
+            seen = self.revisions.get(record.originator_id, 0)
+            if record.originator_version <= seen:
+                return False
+            if record.originator_version != seen + 1:
+                raise ReplayGapError(
+                    f"Event {record.originator_version} of {record.originator_id} arrived after "
+                    f"event {seen}: the log is incomplete or out of order."
+                )
+            self.revisions[record.originator_id] = record.originator_version
         handler = _HANDLERS.get(record.topic)
         if handler is not None:
             handler(self, record)
-        self.cache.apply(record)
+        if CacheValidity.folds(record.topic):
+            self.cache.apply(record)
         return True
+
+    def _note_revision(self, originator_id: str, version: int) -> None:
+        """Record a revision; while the checkpoint's revisions are not loaded, aside (merged on load)."""
+        if "revisions" in self.__dict__:
+            self.revisions[originator_id] = version
+        else:
+            self.__dict__.setdefault("_new_revisions", {})[originator_id] = version
 
     def apply_all(self, records: Iterable[RecordLike]) -> None:
         """Fold many events in log order."""

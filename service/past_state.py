@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from itertools import takewhile
 from typing import Any, NamedTuple
 
-from ledgerflow.projections.checkpoint import checkpoint_name, load_state
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.versions import _move as move_entity
+from ledgerflow.service.saved_state import load_saved_state
 from ledgerflow.storage.codec import Record
 from ledgerflow.storage.eventstore import EventStore
 
@@ -68,10 +68,7 @@ def _move_of(record: Record) -> _Move | None:
 
 def fold_until(store: EventStore, position: int) -> CurrentState:
     """The complete projection at ``position``: the saved checkpoint (if not later) plus the log up to it."""
-    state = CurrentState()
-    saved = store.checkpoints.load(checkpoint_name())
-    if saved is not None and saved[0] <= position:
-        state = load_state(saved[1])
+    state = load_saved_state(store, until=position)
     state.apply_all(store.iter_records(after=state.position, until=position))
     state.position = position
     return state

@@ -12,9 +12,9 @@ import gc
 import time
 from dataclasses import dataclass, field
 
-from ledgerflow.projections.checkpoint import checkpoint_name, dump_state, load_state
 from ledgerflow.projections.compare import state_differences
 from ledgerflow.projections.current import CurrentState
+from ledgerflow.service.saved_state import load_saved_state, save_state
 from ledgerflow.storage.eventstore import EventStore
 
 _SHOWN = 50
@@ -91,7 +91,7 @@ def replay(verify: bool = True) -> ReplayReport:
             report.differences = state_differences(live, rebuilt)
         else:
             runtime.state = rebuilt
-            runtime.store.checkpoints.save(checkpoint_name(), rebuilt.position, dump_state(rebuilt))
+            save_state(runtime.store, rebuilt)
     return report
 
 
@@ -105,15 +105,14 @@ def replay_store(store: EventStore, verify: bool = True) -> ReplayReport:
     start = time.perf_counter()
     rebuilt, count = rebuild(store, position)
     report = ReplayReport(position, count, time.perf_counter() - start)
-    saved = store.checkpoints.load(checkpoint_name())
     if verify:
-        loaded = load_state(saved[1]) if saved is not None and saved[0] <= position else CurrentState()
+        loaded = load_saved_state(store, until=position)
+        report.compared_with = (
+            "checkpoint + log tail" if loaded.position else "state a start-up folds (no checkpoint yet: from 0)"
+        )
         loaded.apply_all(store.iter_records(after=loaded.position, until=position))
         loaded.position = position
-        report.compared_with = (
-            "checkpoint + log tail" if saved is not None else "state a start-up folds (no checkpoint yet: from 0)"
-        )
         report.differences = state_differences(loaded, rebuilt, ("checkpointed", "replayed"))
     else:
-        store.checkpoints.save(checkpoint_name(), position, dump_state(rebuilt))
+        save_state(store, rebuilt)
     return report

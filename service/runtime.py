@@ -11,6 +11,7 @@ import gc
 import logging
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -21,9 +22,9 @@ from eventsourcing.persistence import IntegrityError
 
 from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.errors import NonExistingEntity
-from ledgerflow.projections.checkpoint import checkpoint_name, dump_state, load_state
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.service.context import metadata
+from ledgerflow.service.saved_state import load_saved_state, save_state
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.eventstore import EventStore
 from ledgerflow.storage.writer import CommittedGroup, GroupCommitWriter
@@ -34,6 +35,7 @@ A = TypeVar("A", bound=Entity)
 
 #: Write a new checkpoint (at start-up or close) when more events than this came since the last one.
 CHECKPOINT_AFTER = 5_000
+LONG_FOLD = 100_000  # events: a start-up folding more says so
 
 
 def event_store_url(storage_folder: str, event_store: str | None) -> str:
@@ -67,20 +69,28 @@ class Runtime:
 
     # -- start-up -------------------------------------------------------------------------
     def _load_state(self) -> CurrentState:
-        saved = self.store.checkpoints.load(checkpoint_name())
-        state = load_state(saved[1]) if saved is not None else CurrentState()
+        state = load_saved_state(self.store)
         self._checkpoint_position = state.position
+        tail = self.store.max_position() - state.position
+        if tail > LONG_FOLD:  # e.g. the first start after an upgrade changed the projection code
+            log.info("Reading %d events of the log into the current state (no checkpoint covers them)...", tail)
+        start = time.perf_counter()
         collecting = gc.isenabled()
         gc.disable()  # a long tail builds many objects: full collections would cost more than the fold
         try:
             for record in self.store.iter_records(after=state.position):
-                state.apply(record)
+                state.apply(record, new=True)
         finally:
             if collecting:
                 gc.enable()
         if state.position - self._checkpoint_position > CHECKPOINT_AFTER:
-            self.store.checkpoints.save(checkpoint_name(), state.position, dump_state(state))
+            save_state(self.store, state)
             self._checkpoint_position = state.position
+        if tail > LONG_FOLD:
+            log.info(
+                "Read the log in %.1f s and saved a checkpoint: the next start reads only what follows",
+                time.perf_counter() - start,
+            )
         return state
 
     # -- commands -------------------------------------------------------------------------
@@ -98,7 +108,7 @@ class Runtime:
             rows, records = self.store.mapper.encode_for_fold(events, meta)
             decode = self.store.mapper.decode_row
             for row, record in zip(rows, records, strict=True):
-                self.state.apply(record if record is not None else decode(0, *row))
+                self.state.apply(record if record is not None else decode(0, *row), new=True)
             for aggregate in aggregates:
                 self._aggregates[aggregate.id] = aggregate
             future = self.writer.submit(events, meta, rows)
@@ -184,7 +194,7 @@ class Runtime:
             self.catch_up()
             if not force and self.state.position - self._checkpoint_position <= CHECKPOINT_AFTER:
                 return
-            self.store.checkpoints.save(checkpoint_name(), self.state.position, dump_state(self.state))
+            save_state(self.store, self.state)
             self._checkpoint_position = self.state.position
 
     def close(self) -> None:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from ledgerflow.domain.config import Config, ScenarioConfig
 from ledgerflow.domain.errors import NonExistingVersion
-from ledgerflow.projections.checkpoint import checkpoint_name, load_state
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.service.external_edits import edited_outside
 from ledgerflow.service.plan import Plan, nodes_with_data, plan_new_scenario, plan_scenario
 from ledgerflow.service.runtime import event_store_url
+from ledgerflow.service.saved_state import load_saved_state
 from ledgerflow.storage.eventstore import EventStore
 
 DEVELOPMENT, PRODUCTION = "development", "production"
@@ -39,8 +39,7 @@ def read_state(storage_folder: str, event_store: str | None) -> CurrentState | N
         return None
     store = EventStore.open(url, create=False)
     try:
-        saved = store.checkpoints.load(checkpoint_name())
-        state = load_state(saved[1]) if saved is not None else CurrentState()
+        state = load_saved_state(store, lazy=False)  # the store closes before the state is used
         state.apply_all(store.iter_records(after=state.position))
         return state
     finally:

@@ -264,6 +264,21 @@ class EventStoreContract:
         with EventStore.open(url, create=False) as reopened:
             assert reopened.checkpoints.load("current") == (12, b"\x00state-2")
 
+    def test_checkpoints_in_parts_keep_the_previous_position_for_late_readers(self, store: EventStore) -> None:
+        checkpoints = store.checkpoints
+        assert checkpoints.load_parts("state", ["a"]) is None
+        checkpoints.save_parts("state", 10, {"a": b"a10", "b": b"\x00b10"})
+        assert checkpoints.load_parts("state", ["a", "z"]) == (10, ["a", "b"], {"a": b"a10"})
+        checkpoints.save_parts("state", 20, {"a": b"a20", "b": b"b20"})
+        assert checkpoints.load_part("state", 10, "b") == b"\x00b10"  # a reader that started at 10
+        checkpoints.save_parts("state", 30, {"a": b"a30", "b": b"b30"})
+        assert checkpoints.load_part("state", 10, "b") is None
+        assert checkpoints.load_part("state", 20, "b") == b"b20"
+        assert checkpoints.load_parts("state", ["a", "b"]) == (30, ["a", "b"], {"a": b"a30", "b": b"b30"})
+        checkpoints.delete("state")
+        assert checkpoints.load_parts("state", ["a"]) is None
+        assert checkpoints.load_part("state", 30, "a") is None
+
     def test_reopen_after_close_sees_everything(self, store: EventStore, url: str) -> None:
         store.append([(thing_events("THING_r", 3), {"actor": "a"})])
         store.close()

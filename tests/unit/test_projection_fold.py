@@ -85,17 +85,65 @@ def test_a_job_created_skipped_shows_both_steps_from_its_one_event() -> None:
     assert state.cache.unfinished_jobs == {}
 
 
+def _job_created(position: int, job_id: str) -> Rec:
+    created = {"task_id": "TASK_t", "submission_id": "S", "submit_entity_id": "X", "force": False, "version": "v"}
+    created |= {"status": 1, "reason": None}
+    return Rec(position, job_id, 1, "ledgerflow.job.created", NOW, created, {})
+
+
 def test_a_checkpoint_restores_the_same_state_loading_big_tables_on_first_use() -> None:
-    from ledgerflow.projections.checkpoint import dump_state, load_state
+    from ledgerflow.projections.checkpoint import EAGER_FIELDS, dump_parts, load_state
 
     state = CurrentState()
     state.apply(node(1))
-    created = {"task_id": "TASK_t", "submission_id": "S", "submit_entity_id": "X", "force": False, "version": "v"}
-    created |= {"status": 1, "reason": None}
-    state.apply(Rec(2, "JOB_t_1", 1, "ledgerflow.job.created", NOW, created, {}))
-    restored = load_state(dump_state(state))
-    assert "jobs" not in vars(restored) and restored.position == 2
-    assert restored.jobs["JOB_t_1"].task_id == "TASK_t" and "jobs" in vars(restored)
+    state.apply(_job_created(2, "JOB_t_1"))
+    parts = dump_parts(state)
+    fetched: list[str] = []
+
+    def fetch(name: str) -> bytes:
+        fetched.append(name)
+        return parts[name]
+
+    eager = {name: parts[name] for name in EAGER_FIELDS}
+    restored = load_state(parts, eager, fetch, refold=CurrentState)
+    assert "jobs" not in vars(restored) and restored.position == 2 and fetched == []
+    assert restored.jobs["JOB_t_1"].task_id == "TASK_t" and fetched == ["jobs"]
     assert restored == state
     restored.apply(Rec(3, "DATANODE_a_1", 2, "ledgerflow.datanode.deleted", NOW, {}, {}))
     assert "DATANODE_a_1" not in restored.data_nodes
+
+
+def test_new_events_fold_without_reading_the_checkpointed_revisions_and_merge_with_them_later() -> None:
+    from ledgerflow.projections.checkpoint import EAGER_FIELDS, dump_parts, load_state
+
+    state = CurrentState()
+    state.apply(node(1))
+    parts = dump_parts(state)
+    fetched: list[str] = []
+
+    def fetch(name: str) -> bytes:
+        fetched.append(name)
+        return parts[name]
+
+    restored = load_state(parts, {name: parts[name] for name in EAGER_FIELDS}, fetch, refold=CurrentState)
+    restored.apply(_job_created(2, "JOB_t_1"), new=True)
+    assert "revisions" not in fetched and "cache" in fetched  # a job's creation is a cache fold
+    assert restored.revisions == {"DATANODE_a_1": 1, "JOB_t_1": 1}
+    assert not restored.apply(_job_created(2, "JOB_t_1"))  # read back from the log: already applied
+
+
+def test_a_part_gone_from_the_store_is_folded_again_from_the_log() -> None:
+    from ledgerflow.projections.checkpoint import EAGER_FIELDS, dump_parts, load_state
+
+    state = CurrentState()
+    state.apply(node(1))
+    state.apply(_job_created(2, "JOB_t_1"))
+    parts = dump_parts(state)
+
+    def refold() -> CurrentState:
+        again = CurrentState()
+        again.apply_all([node(1), _job_created(2, "JOB_t_1")])
+        return again
+
+    restored = load_state(parts, {name: parts[name] for name in EAGER_FIELDS}, lambda name: None, refold)
+    assert restored.jobs == state.jobs and restored == state

@@ -1,0 +1,60 @@
+"""The current state's checkpoint in the event store: saved in parts, restored part by part.
+
+A start-up reads only the parts listing scenarios needs; the others are fetched when first used.
+If other processes saved newer checkpoints meanwhile and the parts this state came from are gone,
+the missing part is folded again from the log up to the checkpoint's position (slow, logged).
+Checkpoints of other versions of the projection code can't be read: saving removes them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import fields
+from functools import cache
+
+from ledgerflow.projections.checkpoint import EAGER_FIELDS, STATE_CHECKPOINTS, checkpoint_name, dump_parts, load_state
+from ledgerflow.projections.current import CurrentState
+from ledgerflow.storage.eventstore import EventStore
+
+__all__ = ["load_saved_state", "save_state"]
+
+log = logging.getLogger(__name__)
+
+
+def save_state(store: EventStore, state: CurrentState) -> None:
+    """Save ``state`` as the checkpoint at its position; drop those older code left (they can't be read)."""
+    name = checkpoint_name()
+    store.checkpoints.save_parts(name, state.position, dump_parts(state))
+    for stale in store.checkpoints.names():
+        if stale.startswith(STATE_CHECKPOINTS) and stale != name:
+            store.checkpoints.delete(stale)
+
+
+def load_saved_state(store: EventStore, until: int | None = None, *, lazy: bool = True) -> CurrentState:
+    """The state of the checkpoint (only if saved at or before ``until``), else an empty one.
+
+    The caller folds the log after ``state.position``. With ``lazy``, parts are fetched from ``store``
+    when first used, so it must stay open as long as the state does.
+    """
+    name = checkpoint_name()
+    wanted = EAGER_FIELDS if lazy else [f.name for f in fields(CurrentState)]
+    saved = store.checkpoints.load_parts(name, wanted)
+    if saved is None or (until is not None and saved[0] > until):
+        return CurrentState()
+    position, names, eager = saved
+
+    def fetch(part: str) -> bytes | None:
+        return store.checkpoints.load_part(name, position, part)
+
+    @cache
+    def refold() -> CurrentState:
+        log.warning(
+            "The checkpoint at position %d was replaced by newer ones before this process read all of it: "
+            "folding the log up to there again",
+            position,
+        )
+        state = CurrentState()
+        state.apply_all(store.iter_records(until=position))
+        return state
+
+    return load_state(names, eager, fetch, refold)
