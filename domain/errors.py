@@ -31,6 +31,10 @@ class EventStoreError(LedgerflowError):
     """The event store cannot be opened or written."""
 
 
+class ConcurrentChangeError(LedgerflowError):
+    """Other processes kept changing what a command changes: it was retried and gave up."""
+
+
 class ModelNotFound(LedgerflowError):
     """No entity has the given id."""
 

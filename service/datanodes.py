@@ -9,6 +9,7 @@ from typing import Any
 from ledgerflow.domain.config import Config, DataNodeConfig
 from ledgerflow.domain.config.templates import resolve as resolve_template
 from ledgerflow.domain.datanode import DataNode
+from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.enums import Scope
 from ledgerflow.domain.errors import DataNodeWritingError, NoData
 from ledgerflow.domain.ids import data_node_id, natural_key
@@ -130,13 +131,16 @@ def write_value(
     comment: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Payload:
-    """Store ``value`` and record the write; the lock of another editor is refused first."""
-    node = runtime.aggregate(DataNode, view.id)
+    """Store ``value`` and record the write, durably; the lock of another editor is refused first."""
     now = datetime.now()
     if job_id is None:
-        node.check_writable(editor_id, now)
+        runtime.aggregate(DataNode, view.id).check_writable(editor_id, now)
     payload = backends.of(view.storage_type).write(node_spec(view), value)
-    with runtime.lock:
+
+    def record_write() -> list[Entity]:
+        node = runtime.aggregate(DataNode, view.id)
+        if job_id is None:
+            node.check_writable(editor_id, now)  # again: another process may have taken the lock
         node.record_write(
             payload.content_hash,
             payload.size,
@@ -148,7 +152,9 @@ def write_value(
             comment=comment,
             extra=extra,
         )
-        runtime.record(node, reason=f"data {kind}")
+        return [node]
+
+    runtime.command(record_write, reason=f"data {kind}")
     return payload
 
 
@@ -183,15 +189,21 @@ def appended(current: Any, data: Any, view: DataNodeView) -> Any:
 
 def lock(runtime: Runtime, view: DataNodeView, editor_id: str | None) -> None:
     """Take the edit lock of a node."""
-    node = runtime.aggregate(DataNode, view.id)
-    with runtime.lock:
+
+    def take() -> list[Entity]:
+        node = runtime.aggregate(DataNode, view.id)
         node.lock_edit(editor_id, datetime.now())
-        runtime.record(node, reason="edit lock taken")
+        return [node]
+
+    runtime.command(take, reason="take the edit lock")
 
 
 def unlock(runtime: Runtime, view: DataNodeView, editor_id: str | None) -> None:
     """Release the edit lock of a node."""
-    node = runtime.aggregate(DataNode, view.id)
-    with runtime.lock:
+
+    def release() -> list[Entity]:
+        node = runtime.aggregate(DataNode, view.id)
         node.unlock_edit(editor_id, datetime.now())
-        runtime.record(node, reason="edit lock released")
+        return [node]
+
+    runtime.command(release, reason="release the edit lock")

@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TypeVar
@@ -21,7 +21,7 @@ from typing import TypeVar
 from eventsourcing.persistence import IntegrityError
 
 from ledgerflow.domain.entity import Entity
-from ledgerflow.domain.errors import NonExistingEntity
+from ledgerflow.domain.errors import ConcurrentChangeError, NonExistingEntity
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.service.context import metadata
 from ledgerflow.service.saved_state import load_saved_state, save_state
@@ -36,6 +36,7 @@ A = TypeVar("A", bound=Entity)
 #: Write a new checkpoint (at start-up or close) when more events than this came since the last one.
 CHECKPOINT_AFTER = 5_000
 LONG_FOLD = 100_000  # events: a start-up folding more says so
+COMMAND_ATTEMPTS = 5  # tries of a command that keeps losing write conflicts to other processes
 
 
 def event_store_url(storage_folder: str, event_store: str | None) -> str:
@@ -114,6 +115,30 @@ class Runtime:
             future = self.writer.submit(events, meta, rows)
         future.add_done_callback(self._check_committed)
         return future
+
+    def command(self, build: Callable[[], Sequence[Entity]], reason: str, attempts: int = COMMAND_ATTEMPTS) -> None:
+        """Run a command on an up-to-date state and wait until it is durable.
+
+        ``build`` takes the aggregates it changes (``self.aggregate``), applies its rules and returns
+        them. When another process changed one of them meanwhile (a version conflict in the log), the
+        log is read again and ``build`` runs again, its rules checked against that change.
+        """
+        for attempt in range(1, attempts + 1):
+            with self.lock:
+                self.catch_up()  # what other processes wrote since: their changes, not stale aggregates
+                future = self.record(*build(), reason=reason)
+            try:
+                future.result()
+                return
+            except IntegrityError as error:
+                with self.lock:
+                    self._diverged = True  # its events are folded in: read the log again (before the callback may)
+                if attempt == attempts:
+                    raise ConcurrentChangeError(
+                        f"Could not {reason}: other processes changed the same entities {attempts} times "
+                        "while it was being recorded. Nothing of it was recorded; try again."
+                    ) from error
+                log.info("Another process changed what '%s' changes: reading the log and trying again", reason)
 
     def _check_committed(self, future: Future[list[int]]) -> None:
         if not future.cancelled() and isinstance(future.exception(), IntegrityError):

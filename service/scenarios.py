@@ -159,20 +159,26 @@ def tag(scenario: Scenario, tag_name: str) -> None:
     runtime = session.current().runtime
     config = Config.scenarios.get(scenario.config_id)
     authorized = config.properties.get("authorized_tags") if config is not None else None
-    with runtime.lock:
+
+    def add() -> list[Entity]:
         aggregate = _scenario_aggregate(scenario)
         aggregate.add_tag(tag_name, list(authorized) if authorized is not None else None)
-        runtime.record(aggregate, reason="tag")
+        return [aggregate]
+
+    runtime.command(add, reason="tag")
 
 
 def untag(scenario: Scenario, tag_name: str) -> None:
     """Remove a tag from a scenario."""
     scenario._writable()
     runtime = session.current().runtime
-    with runtime.lock:
+
+    def remove() -> list[Entity]:
         aggregate = _scenario_aggregate(scenario)
         aggregate.remove_tag(tag_name)
-        runtime.record(aggregate, reason="untag")
+        return [aggregate]
+
+    runtime.command(remove, reason="untag")
 
 
 def set_primary(scenario: Scenario) -> None:
@@ -182,13 +188,16 @@ def set_primary(scenario: Scenario) -> None:
     cycle = scenario.owner_id
     if cycle is None:
         raise DoesNotBelongToACycle(f"Scenario {scenario.id} has no cycle: its config has no frequency.")
-    with runtime.lock:
-        changed = []
+
+    def promote() -> list[Entity]:
+        changed: list[Entity] = []
         for other_id in runtime.state.cycle_scenarios.get(cycle, []):
             other = runtime.aggregate(ScenarioAggregate, other_id)
             other.set_primary(other_id == scenario.id)
             changed.append(other)
-        runtime.record(*changed, reason="set primary")
+        return changed
+
+    runtime.command(promote, reason="set primary")
 
 
 def compare_scenarios(*scenarios: Scenario, data_node_config_id: str | None = None) -> dict[str, dict[str, Any]]:
