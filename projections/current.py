@@ -7,6 +7,7 @@ records them and later read the same events back from the log without harm.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -127,10 +128,23 @@ class CurrentState:
         else:
             self.__dict__.setdefault("_new_revisions", {})[originator_id] = version
 
-    def apply_all(self, records: Iterable[RecordLike]) -> None:
-        """Fold many events in log order."""
-        for record in records:
-            self.apply(record)
+    def apply_all(self, records: Iterable[RecordLike], new: bool = False) -> int:
+        """Fold many events in log order (``new`` as in ``apply``); returns how many were read.
+
+        Cyclic garbage collection pauses meanwhile: its full passes over a state growing by
+        millions of objects would cost more than the fold itself.
+        """
+        count = 0
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for record in records:
+                self.apply(record, new)
+                count += 1
+        finally:
+            if collecting:
+                gc.enable()
+        return count
 
     def next_key(self, key: str) -> str:
         """The natural key of the next incarnation of a shared entity."""

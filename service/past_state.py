@@ -69,7 +69,7 @@ def _move_of(record: Record) -> _Move | None:
 def fold_until(store: EventStore, position: int) -> CurrentState:
     """The complete projection at ``position``: the saved checkpoint (if not later) plus the log up to it."""
     state = load_saved_state(store, until=position)
-    state.apply_all(store.iter_records(after=state.position, until=position))
+    state.apply_all(store.iter_records(after=state.position, until=position), new=True)
     state.position = position
     return state
 

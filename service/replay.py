@@ -8,7 +8,6 @@ Commands wait while a replay runs, so both states describe the same position.
 
 from __future__ import annotations
 
-import gc
 import time
 from dataclasses import dataclass, field
 
@@ -60,16 +59,7 @@ def rebuild(store: EventStore, position: int | None = None) -> tuple[CurrentStat
     """The projection folded from position 0 up to ``position`` (default: the end); and the events folded."""
     until = store.max_position() if position is None else position
     state = CurrentState()
-    count = 0
-    collecting = gc.isenabled()
-    gc.disable()  # full collections over the growing state would cost more than the fold itself
-    try:
-        for record in store.iter_records(after=0, until=until, page=5000):
-            state.apply(record)
-            count += 1
-    finally:
-        if collecting:
-            gc.enable()
+    count = state.apply_all(store.iter_records(after=0, until=until, page=5000))
     state.position = until
     return state, count
 

@@ -7,7 +7,6 @@ group-commit writer, which makes them durable in batches.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import threading
@@ -76,14 +75,7 @@ class Runtime:
         if tail > LONG_FOLD:  # e.g. the first start after an upgrade changed the projection code
             log.info("Reading %d events of the log into the current state (no checkpoint covers them)...", tail)
         start = time.perf_counter()
-        collecting = gc.isenabled()
-        gc.disable()  # a long tail builds many objects: full collections would cost more than the fold
-        try:
-            for record in self.store.iter_records(after=state.position):
-                state.apply(record, new=True)
-        finally:
-            if collecting:
-                gc.enable()
+        state.apply_all(self.store.iter_records(after=state.position), new=True)
         if state.position - self._checkpoint_position > CHECKPOINT_AFTER:
             save_state(self.store, state)
             self._checkpoint_position = state.position

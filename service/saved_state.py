@@ -54,7 +54,7 @@ def load_saved_state(store: EventStore, until: int | None = None, *, lazy: bool 
             position,
         )
         state = CurrentState()
-        state.apply_all(store.iter_records(until=position))
+        state.apply_all(store.iter_records(until=position), new=True)
         return state
 
     return load_state(names, eager, fetch, refold)

@@ -40,7 +40,7 @@ def read_state(storage_folder: str, event_store: str | None) -> CurrentState | N
     store = EventStore.open(url, create=False)
     try:
         state = load_saved_state(store, lazy=False)  # the store closes before the state is used
-        state.apply_all(store.iter_records(after=state.position))
+        state.apply_all(store.iter_records(after=state.position), new=True)
         return state
     finally:
         store.close()
