@@ -124,7 +124,7 @@ def load_state(
         setattr(state, name, _load(eager[name]))
 
     def load(name: str) -> Any:
-        data = eager.get(name) or fetch(name)
+        data = eager[name] if name in eager else fetch(name)
         return _load(data) if data is not None else getattr(refold(), name)
 
     state.defer(set(names) - set(EAGER_FIELDS), load)

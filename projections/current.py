@@ -8,6 +8,7 @@ records them and later read the same events back from the log without harm.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -78,21 +79,26 @@ class CurrentState:
 
     def defer(self, names: set[str], load: Callable[[str], Any]) -> None:
         """Fields to restore from a checkpoint only when first used (listing scenarios needs few)."""
-        self.__dict__["_deferred"] = (names, load)
+        self.__dict__["_deferred"] = (names, load, threading.Lock())
 
     if not TYPE_CHECKING:  # mypy keeps checking attribute names
 
         def __getattr__(self, name: str) -> Any:
             deferred = self.__dict__.get("_deferred")
-            if deferred is None or name not in deferred[0]:
+            if deferred is None:
                 raise AttributeError(name)
-            names, load = deferred
-            value = load(name)
-            names.discard(name)
-            if name == "revisions":
-                value.update(self.__dict__.pop("_new_revisions", {}))
-            setattr(self, name, value)
-            return value
+            names, load, loading = deferred
+            with loading:  # one thread loads; another must not replace the table the first one changes
+                if name in self.__dict__:
+                    return self.__dict__[name]
+                if name not in names:
+                    raise AttributeError(name)
+                value = load(name)
+                if name == "revisions":
+                    value.update(self.__dict__.pop("_new_revisions", {}))
+                setattr(self, name, value)
+                names.discard(name)
+                return value
 
     def apply(self, record: RecordLike, new: bool = False) -> bool:
         """Fold one event in; returns False when it was already applied.
@@ -123,10 +129,12 @@ class CurrentState:
 
     def _note_revision(self, originator_id: str, version: int) -> None:
         """Record a revision; while the checkpoint's revisions are not loaded, aside (merged on load)."""
-        if "revisions" in self.__dict__:
-            self.revisions[originator_id] = version
-        else:
-            self.__dict__.setdefault("_new_revisions", {})[originator_id] = version
+        if "revisions" not in self.__dict__:
+            with self.__dict__["_deferred"][2]:  # not while another thread loads and merges them
+                if "revisions" not in self.__dict__:
+                    self.__dict__.setdefault("_new_revisions", {})[originator_id] = version
+                    return
+        self.revisions[originator_id] = version
 
     def apply_all(self, records: Iterable[RecordLike], new: bool = False) -> int:
         """Fold many events in log order (``new`` as in ``apply``); returns how many were read.

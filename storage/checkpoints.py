@@ -108,6 +108,8 @@ class CheckpointStore:
                 return None
             position, names = saved[0], saved[1].removeprefix(_PARTS_MARK).decode().split("\n")
             asked = [part for part in wanted if part in names]
+            if not asked:
+                return position, names, {}
             marks = ", ".join("?" * len(asked))
             rows = self._runner.run(
                 f"SELECT part, data FROM {self._parts} WHERE name = ? AND position = ? AND part IN ({marks})",

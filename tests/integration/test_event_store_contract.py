@@ -269,6 +269,7 @@ class EventStoreContract:
         assert checkpoints.load_parts("state", ["a"]) is None
         checkpoints.save_parts("state", 10, {"a": b"a10", "b": b"\x00b10"})
         assert checkpoints.load_parts("state", ["a", "z"]) == (10, ["a", "b"], {"a": b"a10"})
+        assert checkpoints.load_parts("state", []) == (10, ["a", "b"], {})
         checkpoints.save_parts("state", 20, {"a": b"a20", "b": b"b20"})
         assert checkpoints.load_part("state", 10, "b") == b"\x00b10"  # a reader that started at 10
         checkpoints.save_parts("state", 30, {"a": b"a30", "b": b"b30"})

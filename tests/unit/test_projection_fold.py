@@ -147,3 +147,29 @@ def test_a_part_gone_from_the_store_is_folded_again_from_the_log() -> None:
 
     restored = load_state(parts, {name: parts[name] for name in EAGER_FIELDS}, lambda name: None, refold)
     assert restored.jobs == state.jobs and restored == state
+
+
+def test_two_threads_using_a_table_not_loaded_yet_share_one_load() -> None:
+    import threading
+    import time
+
+    from ledgerflow.projections.checkpoint import EAGER_FIELDS, dump_parts, load_state
+
+    state = CurrentState()
+    state.apply(node(1))
+    parts = dump_parts(state)
+    fetched: list[str] = []
+
+    def slow_fetch(name: str) -> bytes:
+        fetched.append(name)
+        time.sleep(0.05)  # reading the store gives up the GIL: the other thread runs meanwhile
+        return parts[name]
+
+    restored = load_state(parts, {name: parts[name] for name in EAGER_FIELDS}, slow_fetch, refold=CurrentState)
+    seen: list[object] = []
+    threads = [threading.Thread(target=lambda: seen.append(restored.data_nodes)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert fetched == ["data_nodes"] and seen[0] is seen[1] is restored.data_nodes
