@@ -13,8 +13,9 @@ Removed payloads go into a zip archive first (``blobs/ab/cdef…`` entries and a
 unless ``delete``; ``restore`` puts an archive back. The run is recorded in the log as a
 ``ledgerflow.compaction.done`` event (policy, position, hashes, bytes, archive), and a fresh
 projection checkpoint is written. A payload that a write committed *during* the run uses again
-is put back before the run ends; still, compact while no application writes to the store (a
-running process remembers which payloads it already stored).
+is put back before the run ends. The removal runs alone: it refuses to start while another process
+on this machine has the store open (a running process remembers which payloads it already
+stored), and processes starting meanwhile wait for it (``storage/presence.py``).
 """
 
 from __future__ import annotations
@@ -161,11 +162,12 @@ def compact(
     report.removed = present
     if dry_run or not present:
         return report
-    target = _archive_path(runtime, archive)
-    _write_archive(runtime, target, report, policy)
-    report.archive = None if delete else target
-    _remove(runtime, [p.hash for p in present])
-    report.put_back = _put_back_reused(runtime, report, target)
+    with runtime.presence.alone("compact the store"):  # others may believe the payloads stored
+        target = _archive_path(runtime, archive)
+        _write_archive(runtime, target, report, policy)
+        report.archive = None if delete else target
+        _remove(runtime, [p.hash for p in present])
+        report.put_back = _put_back_reused(runtime, report, target)
     if report.put_back:
         reused = set(report.put_back)
         report.removed = [p for p in report.removed if p.hash not in reused]
@@ -234,6 +236,7 @@ def _entry(digest: str) -> str:
 
 
 def _remove(runtime: Runtime, hashes: list[str]) -> None:
+    runtime.blobs.forget(hashes)
     for digest in hashes:
         runtime.blobs.path(digest).unlink(missing_ok=True)
     table = runtime.store.recorder.qualify(INLINE_TABLE)

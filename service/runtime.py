@@ -26,6 +26,7 @@ from ledgerflow.service.context import metadata
 from ledgerflow.service.saved_state import load_saved_state, save_state
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.eventstore import EventStore
+from ledgerflow.storage.presence import Presence
 from ledgerflow.storage.writer import CommittedGroup, GroupCommitWriter
 
 log = logging.getLogger("ledgerflow")
@@ -52,7 +53,13 @@ class Runtime:
     def __init__(self, storage_folder: str, event_store: str | None = None) -> None:
         self.storage_folder = Path(storage_folder)
         self.url = event_store_url(storage_folder, event_store)
-        self.store = EventStore.open(self.url)
+        #: Tells other processes this one has the store open (``compact`` must run alone).
+        self.presence = Presence(self.storage_folder)
+        try:
+            self.store = EventStore.open(self.url)
+        except BaseException:
+            self.presence.close()
+            raise
         # Payload files survive a process crash without an fsync each; the log itself is fsynced.
         # Small payloads go into the event store with their events; larger ones into files.
         self.blobs = BlobStore(self.storage_folder / "blobs", fsync=False, inline=self.store.inline_blobs)
@@ -222,5 +229,13 @@ class Runtime:
         try:
             self.save_checkpoint()
         finally:
+            self.release()
+
+    def release(self) -> None:
+        """Stop the writer and let go of the store, without a checkpoint (``close`` does both)."""
+        self.closed = True
+        try:
             self.writer.close()
             self.store.close()
+        finally:
+            self.presence.close()

@@ -35,8 +35,7 @@ class Session:
         try:
             self.version: ActiveVersion = self._activate()
         except BaseException:
-            self.runtime.writer.close()
-            self.runtime.store.close()
+            self.runtime.release()
             raise
 
     def _activate(self, attempts: int = 5) -> ActiveVersion:

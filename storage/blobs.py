@@ -69,6 +69,10 @@ class BlobStore:
         self._known.add(digest)
         return self._ref(digest, len(data))
 
+    def forget(self, digests: Iterable[str]) -> None:
+        """Stop trusting that these blobs are stored (they are being removed): the next put stores them."""
+        self._known.difference_update(digests)
+
     def put_file(self, path: str | os.PathLike[str]) -> BlobRef:
         """Archive a file by its content, streaming it (the file itself is left alone)."""
         source = Path(path)

@@ -125,6 +125,34 @@ def test_compact_then_list_the_compaction(tmp_path: Path) -> None:
     assert ledgerflow(tmp_path, "audit", "verify").returncode == 0
 
 
+HOLDER = """
+import sys
+
+import ledgerflow as lf
+
+lf.get_scenarios()  # the store is open
+print("open", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_compact_refuses_while_another_process_has_the_store_open(tmp_path: Path) -> None:
+    run_app(tmp_path)
+    (tmp_path / "holder.py").write_text(HOLDER)
+    holder = subprocess.Popen(
+        [sys.executable, "holder.py"], cwd=tmp_path, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        refused = ledgerflow(tmp_path, "compact", "--keep-days", "0")
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert "another process on this machine has the store" in refused.stderr
+        assert not list((tmp_path / ".ledgerflow").glob("archive/compact-*.zip"))
+    finally:
+        holder.communicate("\n", timeout=60)
+    assert ledgerflow(tmp_path, "compact", "--keep-days", "0").returncode == 0
+
+
 def test_user_errors_are_one_line_and_non_zero(tmp_path: Path) -> None:
     missing = ledgerflow(tmp_path, "events")
     assert missing.returncode == 1 and "No event store" in missing.stderr and "Traceback" not in missing.stderr

@@ -153,3 +153,20 @@ def test_bad_policies_are_refused_before_anything_changes(workdir: Path) -> None
         assert result.exit_code != 0 and message in result.output
     with pytest.raises(LedgerflowError):
         RetentionPolicy(keep_versions=0)
+
+
+def test_a_value_written_again_after_compacting_in_the_same_process_is_stored_again(workdir: Path) -> None:
+    Config.configure_core(mode="experiment", version_number="retention")
+    sales = Config.configure_data_node("sales")
+    scenario = lf.create_scenario(Config.configure_scenario("s", [], additional_data_node_configs=[sales]))
+    for value in (1, 2):
+        scenario.sales.write(value)
+    report = retention.compact(session.current().runtime, RetentionPolicy(keep_days=0), delete=True)
+    assert len(report.removed) == 1
+    scenario.sales.write(1)  # the removed payload's value
+    rewritten = scenario.sales.edits[-1]["hash"]
+    assert rewritten == report.removed[0].hash
+    session.close()
+    store, blobs = open_blobs(workdir)
+    assert readable(blobs, rewritten)  # stored again, not trusted from before the compaction
+    store.close()
