@@ -195,7 +195,7 @@ def lock(runtime: Runtime, view: DataNodeView, editor_id: str | None) -> None:
         node.lock_edit(editor_id, datetime.now())
         return [node]
 
-    runtime.command(take, reason="take the edit lock")
+    runtime.command(take, reason="edit lock taken")
 
 
 def unlock(runtime: Runtime, view: DataNodeView, editor_id: str | None) -> None:
@@ -206,4 +206,4 @@ def unlock(runtime: Runtime, view: DataNodeView, editor_id: str | None) -> None:
         node.unlock_edit(editor_id, datetime.now())
         return [node]
 
-    runtime.command(release, reason="release the edit lock")
+    runtime.command(release, reason="edit lock released")

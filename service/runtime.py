@@ -134,7 +134,7 @@ class Runtime:
                     self._diverged = True  # its events are folded in: read the log again (before the callback may)
                 if attempt == attempts:
                     raise ConcurrentChangeError(
-                        f"Could not {reason}: other processes changed the same entities {attempts} times "
+                        f"Could not record '{reason}': other processes changed the same entities {attempts} times "
                         "while it was being recorded. Nothing of it was recorded; try again."
                     ) from error
                 log.info("Another process changed what '%s' changes: reading the log and trying again", reason)

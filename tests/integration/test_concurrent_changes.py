@@ -111,7 +111,7 @@ def test_a_command_that_keeps_losing_says_so_and_records_nothing(tmp_path: Path)
             mine.lock_edit("alice", mine.created_on)
             return [mine]
 
-        with pytest.raises(ConcurrentChangeError, match="take the edit lock"):
+        with pytest.raises(ConcurrentChangeError, match="Could not record 'take the edit lock'"):
             second.command(always_beaten, reason="take the edit lock", attempts=2)
         second.catch_up()
         view = second.state.data_nodes["DATANODE_shared_1"]
