@@ -133,7 +133,8 @@ def write_value(
 ) -> Payload:
     """Store ``value`` and record the write, durably; the lock of another editor is refused first."""
     now = datetime.now()
-    if job_id is None:
+    if job_id is None:  # before the value reaches its file: with the locks other processes took
+        runtime.catch_up()
         runtime.aggregate(DataNode, view.id).check_writable(editor_id, now)
     payload = backends.of(view.storage_type).write(node_spec(view), value)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 import textwrap
@@ -25,7 +26,8 @@ import ledgerflow as lf
 from ledgerflow import Config
 
 Config.configure_core(mode="experiment", version_number="shared")
-Config.configure_scenario("s", additional_data_node_configs=[Config.configure_data_node("x", scope=lf.Scope.GLOBAL)])
+x = Config.configure_data_node("x", scope=lf.Scope.GLOBAL, default_path="x.p")
+Config.configure_scenario("s", additional_data_node_configs=[x])
 node = lf.get(sys.argv[1])
 if sys.argv[2] == "lock":
     node.lock_edit("bob")
@@ -46,7 +48,7 @@ def _other_process(tmp_path: Path, node_id: str, action: str) -> None:
 @pytest.fixture
 def shared_node(workdir: Path) -> lf.DataNode:
     Config.configure_core(mode="experiment", version_number="shared")
-    x = Config.configure_data_node("x", scope=lf.Scope.GLOBAL)
+    x = Config.configure_data_node("x", scope=lf.Scope.GLOBAL, default_path="x.p")
     Config.configure_scenario("s", additional_data_node_configs=[x])
     scenario = lf.create_scenario(Config.scenarios["s"])
     scenario.x.write("mine")
@@ -65,7 +67,8 @@ def test_a_lock_another_process_took_is_enforced(workdir: Path, shared_node: lf.
     _other_process(workdir, shared_node.id, "lock")
     with pytest.raises(DataNodeIsBeingEdited):
         shared_node.write("mine again", editor_id="alice")
-    assert shared_node.read() == "mine"
+    assert shared_node.read() == "mine"  # its file (x.p) was not overwritten either
+    assert pickle.loads((workdir / "x.p").read_bytes()) == "mine"
 
 
 def test_a_command_losing_a_conflict_runs_again_on_what_the_other_process_wrote(tmp_path: Path) -> None:
