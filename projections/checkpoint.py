@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import logging
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from typing import Any
 from ledgerflow.domain.enums import Status, SubmissionStatus
 from ledgerflow.projections import views
 from ledgerflow.projections.current import CurrentState
+
+log = logging.getLogger(__name__)
 
 STATE_CHECKPOINTS = "current-state-"  # the names of current-state checkpoints start so
 
@@ -125,7 +128,12 @@ def load_state(
 
     def load(name: str) -> Any:
         data = eager[name] if name in eager else fetch(name)
-        return _load(data) if data is not None else getattr(refold(), name)
+        if data is not None:
+            try:
+                return _load(data)
+            except Exception:  # a damaged part: the log has everything
+                log.warning("Part %r of the checkpoint cannot be read: folding it from the log", name, exc_info=True)
+        return getattr(refold(), name)
 
     state.defer(set(names) - set(EAGER_FIELDS), load)
     return state

@@ -14,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TypeVar
 
@@ -53,26 +54,26 @@ class Runtime:
     def __init__(self, storage_folder: str, event_store: str | None = None) -> None:
         self.storage_folder = Path(storage_folder)
         self.url = event_store_url(storage_folder, event_store)
-        #: Tells other processes this one has the store open (``compact`` must run alone).
-        self.presence = Presence(self.storage_folder)
-        try:
+        with ExitStack() as undo:  # a start-up that fails lets go of what it opened
+            #: Tells other processes this one has the store open (``compact`` must run alone).
+            self.presence = Presence(self.storage_folder)
+            undo.callback(self.presence.close)
             self.store = EventStore.open(self.url)
-        except BaseException:
-            self.presence.close()
-            raise
-        # Payload files survive a process crash without an fsync each; the log itself is fsynced.
-        # Small payloads go into the event store with their events; larger ones into files.
-        self.blobs = BlobStore(self.storage_folder / "blobs", fsync=False, inline=self.store.inline_blobs)
-        self.lock = threading.RLock()
-        self._aggregates: dict[str, Entity] = {}
-        self._committed: deque[list[int]] = deque()
-        #: A command of this process lost a write conflict: its events are folded in but not stored.
-        self._diverged = False
-        self.state = self._load_state()
-        #: Called (on the writer thread) after each commit: wakes up log readers such as ``lf.on_event``.
-        self.commit_listeners: list[Callable[[], None]] = []
-        self.writer = GroupCommitWriter(self.store, on_committed=self._on_committed)
-        self.closed = False
+            undo.callback(self.store.close)
+            # Payload files survive a process crash without an fsync each; the log itself is fsynced.
+            # Small payloads go into the event store with their events; larger ones into files.
+            self.blobs = BlobStore(self.storage_folder / "blobs", fsync=False, inline=self.store.inline_blobs)
+            self.lock = threading.RLock()
+            self._aggregates: dict[str, Entity] = {}
+            self._committed: deque[list[int]] = deque()
+            #: A command of this process lost a write conflict: its events are folded in but not stored.
+            self._diverged = False
+            self.state = self._load_state()
+            #: Called (on the writer thread) after each commit: wakes up log readers such as ``lf.on_event``.
+            self.commit_listeners: list[Callable[[], None]] = []
+            self.writer = GroupCommitWriter(self.store, on_committed=self._on_committed)
+            self.closed = False
+            undo.pop_all()
 
     # -- start-up -------------------------------------------------------------------------
     def _load_state(self) -> CurrentState:

@@ -57,4 +57,10 @@ def load_saved_state(store: EventStore, until: int | None = None, *, lazy: bool 
         state.apply_all(store.iter_records(until=position), new=True)
         return state
 
-    return load_state(names, eager, fetch, refold)
+    try:
+        return load_state(names, eager, fetch, refold)
+    except Exception as error:  # a checkpoint only saves time: the log has everything
+        log.warning(
+            "The checkpoint at position %d cannot be read (%s): folding the log from the start", position, error
+        )
+        return CurrentState()

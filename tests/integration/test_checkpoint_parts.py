@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from test_runtime_conflicts import node
 
+from ledgerflow.domain.errors import EventStoreError
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.service.runtime import Runtime
 
@@ -68,3 +72,50 @@ def test_saving_removes_checkpoints_other_code_wrote(tmp_path: Path) -> None:
         assert runtime.store.checkpoints.names() == ["consumer-audit", checkpoint_name()]
     finally:
         runtime.close()
+
+
+def _damage(tmp_path: Path, part: str) -> None:
+    from ledgerflow.projections.checkpoint import checkpoint_name
+
+    runtime = Runtime(str(tmp_path))
+    _record_nodes(runtime, 0, 5)
+    runtime.release()  # no checkpoint on the way out: the damaged one stays the latest
+    with sqlite3.connect(tmp_path / "events.db") as db:
+        db.execute(
+            "UPDATE ledgerflow_checkpoint_parts SET data = ? WHERE name = ? AND part = ?",
+            [b"not a pickle", checkpoint_name(), part],
+        )
+
+
+@pytest.mark.parametrize("part", ["scenarios", "data_nodes"])
+def test_a_damaged_checkpoint_is_folded_again_from_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, part: str
+) -> None:
+    _damage(tmp_path, part)
+    with caplog.at_level(logging.WARNING):
+        runtime = Runtime(str(tmp_path))
+        try:
+            assert len(runtime.state.data_nodes) == 5
+            assert runtime.state == _fold(runtime, 5)
+        finally:
+            runtime.close()
+    assert "cannot be read" in caplog.text
+
+
+def _broken_start(store: object) -> CurrentState:
+    raise OSError("the disk went away")
+
+
+@pytest.mark.parametrize("failing", ["opening the store", "loading the state"])
+def test_a_start_up_that_fails_lets_go_of_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    if failing == "opening the store":
+        (tmp_path / "events.db").write_bytes(b"not a database, but a file someone left here" * 100)
+    else:
+        monkeypatch.setattr("ledgerflow.service.runtime.load_saved_state", _broken_start)
+    with pytest.raises((EventStoreError, OSError)):
+        Runtime(str(tmp_path))
+    alone = "from ledgerflow.storage.presence import Presence; Presence({!r}).alone('test').__enter__()"
+    other = subprocess.run([sys.executable, "-c", alone.format(str(tmp_path))], capture_output=True, text=True)
+    assert other.returncode == 0, other.stderr  # no share of the store is left behind in this process
