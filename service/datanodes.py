@@ -190,21 +190,18 @@ def appended(current: Any, data: Any, view: DataNodeView) -> Any:
 
 def lock(runtime: Runtime, view: DataNodeView, editor_id: str | None) -> None:
     """Take the edit lock of a node."""
-
-    def take() -> list[Entity]:
-        node = runtime.aggregate(DataNode, view.id)
-        node.lock_edit(editor_id, datetime.now())
-        return [node]
-
-    runtime.command(take, reason="edit lock taken")
+    _edit_lock(runtime, view, editor_id, take=True)
 
 
 def unlock(runtime: Runtime, view: DataNodeView, editor_id: str | None) -> None:
     """Release the edit lock of a node."""
+    _edit_lock(runtime, view, editor_id, take=False)
 
-    def release() -> list[Entity]:
+
+def _edit_lock(runtime: Runtime, view: DataNodeView, editor_id: str | None, take: bool) -> None:
+    def change() -> list[Entity]:
         node = runtime.aggregate(DataNode, view.id)
-        node.unlock_edit(editor_id, datetime.now())
+        (node.lock_edit if take else node.unlock_edit)(editor_id, datetime.now())
         return [node]
 
-    runtime.command(release, reason="edit lock released")
+    runtime.command(change, reason="edit lock taken" if take else "edit lock released")
