@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import pytest
 
 from ledgerflow.domain.enums import Status
+from ledgerflow.projections.checkpoint import EAGER_FIELDS, dump_parts, load_state
 from ledgerflow.projections.current import CurrentState, ReplayGapError
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -91,21 +95,29 @@ def _job_created(position: int, job_id: str) -> Rec:
     return Rec(position, job_id, 1, "ledgerflow.job.created", NOW, created, {})
 
 
-def test_a_checkpoint_restores_the_same_state_loading_big_tables_on_first_use() -> None:
-    from ledgerflow.projections.checkpoint import EAGER_FIELDS, dump_parts, load_state
+def _restore(
+    state: CurrentState, *, gone: bool = False, pause: float = 0.0, refold: Callable[[], CurrentState] = CurrentState
+) -> tuple[CurrentState, list[str]]:
+    """``state`` saved in parts and restored lazily; the parts fetched since, as they are fetched.
 
-    state = CurrentState()
-    state.apply(node(1))
-    state.apply(_job_created(2, "JOB_t_1"))
+    ``gone``: every fetch finds its part removed; ``pause``: each fetch gives up the GIL that long.
+    """
     parts = dump_parts(state)
     fetched: list[str] = []
 
-    def fetch(name: str) -> bytes:
+    def fetch(name: str) -> bytes | None:
         fetched.append(name)
-        return parts[name]
+        time.sleep(pause)
+        return None if gone else parts[name]
 
-    eager = {name: parts[name] for name in EAGER_FIELDS}
-    restored = load_state(parts, eager, fetch, refold=CurrentState)
+    return load_state(parts, {name: parts[name] for name in EAGER_FIELDS}, fetch, refold), fetched
+
+
+def test_a_checkpoint_restores_the_same_state_loading_big_tables_on_first_use() -> None:
+    state = CurrentState()
+    state.apply(node(1))
+    state.apply(_job_created(2, "JOB_t_1"))
+    restored, fetched = _restore(state)
     assert "jobs" not in vars(restored) and restored.position == 2 and fetched == []
     assert restored.jobs["JOB_t_1"].task_id == "TASK_t" and fetched == ["jobs"]
     assert restored == state
@@ -114,18 +126,9 @@ def test_a_checkpoint_restores_the_same_state_loading_big_tables_on_first_use() 
 
 
 def test_new_events_fold_without_reading_the_checkpointed_revisions_and_merge_with_them_later() -> None:
-    from ledgerflow.projections.checkpoint import EAGER_FIELDS, dump_parts, load_state
-
     state = CurrentState()
     state.apply(node(1))
-    parts = dump_parts(state)
-    fetched: list[str] = []
-
-    def fetch(name: str) -> bytes:
-        fetched.append(name)
-        return parts[name]
-
-    restored = load_state(parts, {name: parts[name] for name in EAGER_FIELDS}, fetch, refold=CurrentState)
+    restored, fetched = _restore(state)
     restored.apply(_job_created(2, "JOB_t_1"), new=True)
     assert "revisions" not in fetched and "cache" in fetched  # a job's creation is a cache fold
     assert restored.revisions == {"DATANODE_a_1": 1, "JOB_t_1": 1}
@@ -133,39 +136,23 @@ def test_new_events_fold_without_reading_the_checkpointed_revisions_and_merge_wi
 
 
 def test_a_part_gone_from_the_store_is_folded_again_from_the_log() -> None:
-    from ledgerflow.projections.checkpoint import EAGER_FIELDS, dump_parts, load_state
-
     state = CurrentState()
     state.apply(node(1))
     state.apply(_job_created(2, "JOB_t_1"))
-    parts = dump_parts(state)
 
     def refold() -> CurrentState:
         again = CurrentState()
         again.apply_all([node(1), _job_created(2, "JOB_t_1")])
         return again
 
-    restored = load_state(parts, {name: parts[name] for name in EAGER_FIELDS}, lambda name: None, refold)
+    restored, _ = _restore(state, gone=True, refold=refold)
     assert restored.jobs == state.jobs and restored == state
 
 
 def test_two_threads_using_a_table_not_loaded_yet_share_one_load() -> None:
-    import threading
-    import time
-
-    from ledgerflow.projections.checkpoint import EAGER_FIELDS, dump_parts, load_state
-
     state = CurrentState()
     state.apply(node(1))
-    parts = dump_parts(state)
-    fetched: list[str] = []
-
-    def slow_fetch(name: str) -> bytes:
-        fetched.append(name)
-        time.sleep(0.05)  # reading the store gives up the GIL: the other thread runs meanwhile
-        return parts[name]
-
-    restored = load_state(parts, {name: parts[name] for name in EAGER_FIELDS}, slow_fetch, refold=CurrentState)
+    restored, fetched = _restore(state, pause=0.05)  # the other thread runs while one fetches
     seen: list[object] = []
     threads = [threading.Thread(target=lambda: seen.append(restored.data_nodes)) for _ in range(2)]
     for thread in threads:
