@@ -7,6 +7,7 @@ import pickle
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,54 +72,61 @@ def test_a_lock_another_process_took_is_enforced(workdir: Path, shared_node: lf.
     assert pickle.loads((workdir / "x.p").read_bytes()) == "mine"
 
 
-def test_a_command_losing_a_conflict_runs_again_on_what_the_other_process_wrote(tmp_path: Path) -> None:
-    first, second = Runtime(str(tmp_path)), Runtime(str(tmp_path))  # two processes on one store
-    try:
-        first.record(node("DATANODE_shared_1"))
-        first.flush()
-        second.catch_up()
-        attempts = []
-
-        def lock_it() -> list[Entity]:
-            attempts.append(len(attempts) + 1)
-            mine = second.aggregate(DataNode, "DATANODE_shared_1")
-            if len(attempts) == 1:  # the other process writes between this read and the commit
-                theirs = first.aggregate(DataNode, "DATANODE_shared_1")
-                theirs.record_write("1" * 64, 1, "db", "write", theirs.created_on, editor_id="bob")
-                first.record(theirs)
-                first.flush()
-            mine.lock_edit("alice", mine.created_on)
-            return [mine]
-
-        second.command(lock_it, reason="take the edit lock")
-        assert attempts == [1, 2]
-        view = second.state.data_nodes["DATANODE_shared_1"]
-        assert view.editor_id == "alice" and len(view.edits) == 1
-    finally:
-        first.close()
-        second.close()
+NODE = "DATANODE_shared_1"
 
 
-def test_a_command_that_keeps_losing_says_so_and_records_nothing(tmp_path: Path) -> None:
+@pytest.fixture
+def two_processes(tmp_path: Path) -> Iterator[tuple[Runtime, Runtime]]:
+    """Two runtimes on one store, as two processes would have; a data node both know."""
     first, second = Runtime(str(tmp_path)), Runtime(str(tmp_path))
     try:
-        first.record(node("DATANODE_shared_1"))
+        first.record(node(NODE))
         first.flush()
-
-        def always_beaten() -> list[Entity]:
-            mine = second.aggregate(DataNode, "DATANODE_shared_1")
-            theirs = first.aggregate(DataNode, "DATANODE_shared_1")
-            theirs.record_write("1" * 64, 1, "db", "write", theirs.created_on, editor_id="bob")
-            first.record(theirs)
-            first.flush()
-            mine.lock_edit("alice", mine.created_on)
-            return [mine]
-
-        with pytest.raises(ConcurrentChangeError, match="Could not record 'take the edit lock'"):
-            second.command(always_beaten, reason="take the edit lock", attempts=2)
         second.catch_up()
-        view = second.state.data_nodes["DATANODE_shared_1"]
-        assert view.editor_id is None and len(view.edits) == 2
+        yield first, second
     finally:
         first.close()
         second.close()
+
+
+def _they_write(other: Runtime) -> None:
+    theirs = other.aggregate(DataNode, NODE)
+    theirs.record_write("1" * 64, 1, "db", "write", theirs.created_on, editor_id="bob")
+    other.record(theirs)
+    other.flush()
+
+
+def test_a_command_losing_a_conflict_runs_again_on_what_the_other_process_wrote(
+    two_processes: tuple[Runtime, Runtime],
+) -> None:
+    first, second = two_processes
+    attempts = []
+
+    def lock_it() -> list[Entity]:
+        attempts.append(len(attempts) + 1)
+        mine = second.aggregate(DataNode, NODE)
+        if len(attempts) == 1:  # the other process writes between this read and the commit
+            _they_write(first)
+        mine.lock_edit("alice", mine.created_on)
+        return [mine]
+
+    second.command(lock_it, reason="take the edit lock")
+    assert attempts == [1, 2]
+    view = second.state.data_nodes[NODE]
+    assert view.editor_id == "alice" and len(view.edits) == 1
+
+
+def test_a_command_that_keeps_losing_says_so_and_records_nothing(two_processes: tuple[Runtime, Runtime]) -> None:
+    first, second = two_processes
+
+    def always_beaten() -> list[Entity]:
+        mine = second.aggregate(DataNode, NODE)
+        _they_write(first)
+        mine.lock_edit("alice", mine.created_on)
+        return [mine]
+
+    with pytest.raises(ConcurrentChangeError, match="Could not record 'take the edit lock'"):
+        second.command(always_beaten, reason="take the edit lock", attempts=2)
+    second.catch_up()
+    view = second.state.data_nodes[NODE]
+    assert view.editor_id is None and len(view.edits) == 2
