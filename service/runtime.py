@@ -79,19 +79,22 @@ class Runtime:
     def _load_state(self) -> CurrentState:
         state = load_saved_state(self.store)
         self._checkpoint_position = state.position
-        tail = self.store.max_position() - state.position
-        if tail > LONG_FOLD:  # e.g. the first start after an upgrade changed the projection code
-            log.info("Reading %d events of the log into the current state (no checkpoint covers them)...", tail)
+        end = self.store.max_position()
+        long = end - state.position > LONG_FOLD  # e.g. the first start after the projection code changed
+        if long:
+            log.info(
+                "Reading %d events of the log into the current state (no checkpoint covers them)...",
+                end - state.position,
+            )
         start = time.perf_counter()
-        state.apply_all(self.store.iter_records(after=state.position), new=True)
-        if state.position - self._checkpoint_position > CHECKPOINT_AFTER:
+        state.apply_all(self.store.iter_records(after=state.position, until=end), new=True)
+        saving = state.position - self._checkpoint_position > CHECKPOINT_AFTER
+        if saving:
             save_state(self.store, state)
             self._checkpoint_position = state.position
-        if tail > LONG_FOLD:
-            log.info(
-                "Read the log in %.1f s and saved a checkpoint: the next start reads only what follows",
-                time.perf_counter() - start,
-            )
+        if long:
+            then = "saved a checkpoint: the next start reads only what follows" if saving else "no checkpoint yet"
+            log.info("Read the log in %.1f s; %s", time.perf_counter() - start, then)
         return state
 
     # -- commands -------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from test_runtime_conflicts import node
 from ledgerflow.domain.errors import EventStoreError
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.service.runtime import Runtime
+from ledgerflow.service.saved_state import load_saved_state
+from ledgerflow.storage.eventstore import EventStore
 
 
 def _fold(runtime: Runtime, until: int) -> CurrentState:
@@ -119,3 +121,20 @@ def test_a_start_up_that_fails_lets_go_of_the_store(
     alone = "from ledgerflow.storage.presence import Presence; Presence({!r}).alone('test').__enter__()"
     other = subprocess.run([sys.executable, "-c", alone.format(str(tmp_path))], capture_output=True, text=True)
     assert other.returncode == 0, other.stderr  # no share of the store is left behind in this process
+
+
+def test_a_start_that_reads_a_long_log_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    writer = Runtime(str(tmp_path))
+    for i in range(5):
+        writer.record(node(f"DATANODE_shared_{i}"))
+    writer.release()  # no checkpoint: the next start folds the whole log
+    monkeypatch.setattr("ledgerflow.service.runtime.LONG_FOLD", 3)
+    monkeypatch.setattr("ledgerflow.service.runtime.CHECKPOINT_AFTER", 4)
+    with caplog.at_level(logging.INFO, logger="ledgerflow"):
+        Runtime(str(tmp_path)).close()
+    assert "Reading 5 events of the log into the current state" in caplog.text
+    assert "saved a checkpoint: the next start reads only what follows" in caplog.text
+    with EventStore.open(tmp_path / "events.db", create=False) as store:
+        assert load_saved_state(store).position == 5
