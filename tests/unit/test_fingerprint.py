@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
 
 from ledgerflow.domain.fingerprint import Fingerprint, changes, code_digest, config_digest, normalized_source
 from ledgerflow.projections.cache_validity import CacheValidity
+from ledgerflow.storage.codec import Record as Rec
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -56,16 +56,6 @@ def test_the_recorded_form_round_trips_and_explains_what_changed() -> None:
         "config of t changed",
         "inputs of t changed",
     ]
-
-
-class Rec(NamedTuple):
-    position: int
-    originator_id: str
-    originator_version: int
-    topic: str
-    timestamp: datetime
-    payload: dict[str, Any]
-    meta: dict[str, Any]
 
 
 def job(position: int, job_id: str, version: int, status: str | None, fingerprint: str | None = None) -> Rec:

@@ -6,25 +6,15 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
 
 import pytest
 
 from ledgerflow.domain.enums import Status
 from ledgerflow.projections.checkpoint import EAGER_FIELDS, dump_parts, load_state
 from ledgerflow.projections.current import CurrentState, ReplayGapError
+from ledgerflow.storage.codec import Record as Rec
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-class Rec(NamedTuple):
-    position: int
-    originator_id: str
-    originator_version: int
-    topic: str
-    timestamp: datetime
-    payload: dict[str, Any]
-    meta: dict[str, Any]
 
 
 def node(position: int, node_id: str = "DATANODE_a_1", key: str = "k") -> Rec:

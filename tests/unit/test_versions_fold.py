@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
 
 from ledgerflow.domain.errors import LedgerflowError, NonExistingVersion, VersionIsNotProductionVersion
 from ledgerflow.domain.version import EXPERIMENT, PRODUCTION, Version
 from ledgerflow.projections.current import CurrentState
+from ledgerflow.storage.codec import Record as Rec
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-class Rec(NamedTuple):
-    position: int
-    originator_id: str
-    originator_version: int
-    topic: str
-    timestamp: datetime
-    payload: dict[str, Any]
-    meta: dict[str, Any]
 
 
 def version(name: str = "1.0", mode: str = EXPERIMENT) -> Version:
