@@ -19,6 +19,7 @@ Differences from ``eventsourcing.sqlite`` (selected with ``PERSISTENCE_MODULE =
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -87,8 +88,7 @@ class _Pool(SQLiteConnectionPool):
             raise InterfaceError(error) from error
         try:
             if not self.is_sqlite_memory_mode and not self.is_journal_mode_wal:
-                if c.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                    c.execute("PRAGMA journal_mode=WAL")
+                self._use_wal(c)
                 self.is_journal_mode_wal = True
             c.execute(f"PRAGMA synchronous={self.synchronous}")
         except sqlite3.Error as error:
@@ -96,6 +96,21 @@ class _Pool(SQLiteConnectionPool):
             raise InterfaceError(error) from error
         c.row_factory = sqlite3.Row
         return _Connection(sqlite_conn=c, max_age=self.max_age)
+
+
+    def _use_wal(self, c: sqlite3.Connection) -> None:
+        """Switch the file to WAL. While another process switches a new file at the same moment, SQLite
+        answers "database is locked" at once instead of waiting: try again until the lock timeout."""
+        deadline = time.monotonic() + (self.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT)
+        while True:
+            try:
+                if c.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    c.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
 
 class _Datastore(SQLiteDatastore):
