@@ -97,7 +97,6 @@ class _Pool(SQLiteConnectionPool):
         c.row_factory = sqlite3.Row
         return _Connection(sqlite_conn=c, max_age=self.max_age)
 
-
     def _use_wal(self, c: sqlite3.Connection) -> None:
         """Switch the file to WAL. While another process switches a new file at the same moment, SQLite
         answers "database is locked" at once instead of waiting: try again until the lock timeout."""
