@@ -38,7 +38,7 @@ Wide = Annotated[bool, typer.Option("--wide", help="Show ids whole (tables short
 @contextmanager
 def open_store(storage_folder: Path, event_store: str | None) -> Iterator[EventStore]:
     """The existing event store of the application, opened for reading."""
-    from ledgerflow.service.runtime import event_store_url
+    from ledgerflow.runtime.runtime import event_store_url
     from ledgerflow.storage.eventstore import EventStore
 
     store = EventStore.open(event_store_url(str(storage_folder), event_store), create=False)

@@ -43,8 +43,8 @@ def compact(
     event_store: StoreUrl = None,
 ) -> None:
     """Remove data payloads no kept write uses (the log itself stays whole), and checkpoint."""
+    from ledgerflow.runtime.runtime import Runtime, event_store_url
     from ledgerflow.service import retention
-    from ledgerflow.service.runtime import Runtime, event_store_url
     from ledgerflow.storage.eventstore import EventStore
 
     if delete and archive is not None:

@@ -96,8 +96,8 @@ def rerun(
 ) -> None:
     """Re-run a submission's jobs on the exact input values they read; exit 1 unless every output reproduced."""
     from ledgerflow.domain.config import FunctionNotImportable
+    from ledgerflow.runtime.runtime import Runtime
     from ledgerflow.service.rerun import rerun_in
-    from ledgerflow.service.runtime import Runtime
     from ledgerflow.storage.datanodes import Backends
 
     use_working_directory_imports()

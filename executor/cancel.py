@@ -17,8 +17,8 @@ from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
 from ledgerflow.executor.claims import Claims
 from ledgerflow.executor.dispatcher import SubmissionRun
 from ledgerflow.executor.orchestrator import OrchestratorService
+from ledgerflow.runtime.metadata import acting_as, process_actor
 from ledgerflow.service import session
-from ledgerflow.service.context import acting_as, process_actor
 from ledgerflow.service.entities.task import Job
 
 log = logging.getLogger("ledgerflow")

@@ -7,6 +7,7 @@ from typing import Any
 
 from ledgerflow.domain.errors import JobNotDeletedException
 from ledgerflow.executor.cancel import cancel_job
+from ledgerflow.runtime.settings import settings
 from ledgerflow.service import queries, session
 from ledgerflow.service.cleanup import delete_entity, delete_version_entities
 from ledgerflow.service.entities.base import EntityHandle
@@ -26,7 +27,6 @@ from ledgerflow.service.scenarios import (
 )
 from ledgerflow.service.scenarios import tag as _tag
 from ledgerflow.service.scenarios import untag as _untag
-from ledgerflow.service.settings import settings
 from ledgerflow.service.submit import asubmit, submit
 from ledgerflow.service.subscriptions import (
     subscribe_scenario,

@@ -23,7 +23,7 @@ from ledgerflow.domain.scenario import Scenario
 from ledgerflow.domain.sequence import Sequence
 from ledgerflow.domain.submission import Submission
 from ledgerflow.domain.task import Task
-from ledgerflow.service.runtime import Runtime
+from ledgerflow.runtime.runtime import Runtime
 
 _AGGREGATE_OF: dict[str, type[Any]] = {
     "SCENARIO": Scenario,

@@ -218,7 +218,7 @@ class EventConsumer:
 
 def _open_store(storage_folder: str | None, event_store: str | None) -> EventStore:
     from ledgerflow.domain.config import Config
-    from ledgerflow.service.runtime import event_store_url
+    from ledgerflow.runtime.runtime import event_store_url
 
     folder = storage_folder or Config.core.storage_folder
     return EventStore.open(event_store_url(folder, event_store or Config.core.event_store))

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from ledgerflow.domain.datanode import DataNode
 from ledgerflow.projections.views import DataNodeView
-from ledgerflow.service.datanodes import record_external_write
-from ledgerflow.service.runtime import Runtime
+from ledgerflow.runtime.datanodes import record_external_write
+from ledgerflow.runtime.runtime import Runtime
 
 #: A file modified less than this before its recorded write is hashed anyway (coarse file clocks).
 CLOCK_SLACK_S = 2.0

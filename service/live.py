@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ledgerflow.projections.current import CurrentState
+from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service import session
-from ledgerflow.service.runtime import Runtime
 from ledgerflow.storage.datanodes import Backends
 
 

@@ -19,8 +19,8 @@ from ledgerflow.domain.ids import version_aggregate_id
 from ledgerflow.domain.version import Version
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import VersionView
+from ledgerflow.runtime.runtime import Runtime, event_store_url
 from ledgerflow.service.cleanup import delete_version_entities
-from ledgerflow.service.runtime import Runtime, event_store_url
 from ledgerflow.service.versions import latest_version
 
 

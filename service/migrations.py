@@ -33,9 +33,9 @@ from ledgerflow.domain.scenario import Scenario
 from ledgerflow.domain.task import Task
 from ledgerflow.domain.version import Version
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.service.datanodes import _recordable
+from ledgerflow.runtime.datanodes import _recordable
+from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.entities.detached import DETACHED, SETTABLE, DetachedSource
-from ledgerflow.service.runtime import Runtime
 from ledgerflow.storage.datanodes import Backends
 
 log = logging.getLogger("ledgerflow")

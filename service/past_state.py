@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.versions import _move as move_entity
-from ledgerflow.service.saved_state import load_saved_state
+from ledgerflow.runtime.checkpoints import load_saved_state
 from ledgerflow.storage.codec import Record
 from ledgerflow.storage.eventstore import EventStore
 

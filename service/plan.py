@@ -9,7 +9,7 @@ Each task gets a state and a reason:
   afterwards (only with ``settings.check_dependencies = False``, as in d6tflow);
 - ``pending``: it cannot run: an input has no data and no task of the workflow writes it.
 
-The plan uses the same rules as the jobs' decisions (``service/skip.py``), on the values the
+The plan uses the same rules as the jobs' decisions (``runtime/skip.py``), on the values the
 workflow's parameters are about to write.
 """
 
@@ -25,9 +25,9 @@ from ledgerflow.domain.dag import TaskNode, task_order, upstream_tasks
 from ledgerflow.domain.enums import Scope
 from ledgerflow.domain.ids import natural_key
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.service.fingerprints import current_fingerprint
-from ledgerflow.service.settings import settings
-from ledgerflow.service.skip import UP_TO_DATE, stale_reason
+from ledgerflow.runtime.fingerprints import current_fingerprint
+from ledgerflow.runtime.settings import settings
+from ledgerflow.runtime.skip import UP_TO_DATE, stale_reason
 
 WOULD_RUN, WOULD_SKIP, COMPLETE, PENDING = "would run", "would skip", "complete", "pending"
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ledgerflow.domain.errors import NoData
 from ledgerflow.projections.views import DataNodeView, Edit
-from ledgerflow.service.datanodes import node_spec
+from ledgerflow.runtime.datanodes import node_spec
 from ledgerflow.service.entities.base import ReadOnlyViewError
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.datanodes import Backend, Backends, BytesBackend, NodeSpec, Payload, _hash_of

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ledgerflow.projections.compare import state_differences
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.service.saved_state import load_saved_state, save_state
+from ledgerflow.runtime.checkpoints import load_saved_state, save_state
 from ledgerflow.storage.eventstore import EventStore
 
 _SHOWN = 50

@@ -26,12 +26,12 @@ from ledgerflow.domain.submission import Submission as SubmissionAggregate
 from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.executor.execution import execute_blocking
 from ledgerflow.executor.jobspec import InputSpec, JobOutcome, JobSpec
-from ledgerflow.service.context import acting_as
-from ledgerflow.service.datanodes import node_spec
+from ledgerflow.runtime.datanodes import node_spec
+from ledgerflow.runtime.metadata import acting_as
+from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.entities.task import Submission
 from ledgerflow.service.live import live_source
 from ledgerflow.service.recorded_values import RecordedValues, read_by_hash
-from ledgerflow.service.runtime import Runtime
 from ledgerflow.service.timetravel import PastView
 from ledgerflow.storage.datanodes import Backends
 

@@ -33,8 +33,8 @@ from typing import Any
 
 from ledgerflow.domain.compaction import Compaction
 from ledgerflow.domain.errors import LedgerflowError
+from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.history import scan
-from ledgerflow.service.runtime import Runtime
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.eventstore import EventStore
 from ledgerflow.storage.inline_blobs import TABLE as INLINE_TABLE

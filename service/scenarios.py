@@ -24,8 +24,8 @@ from ledgerflow.domain.ids import cycle_id, natural_key, scenario_id, sequence_i
 from ledgerflow.domain.scenario import Scenario as ScenarioAggregate
 from ledgerflow.domain.sequence import Sequence as SequenceAggregate
 from ledgerflow.domain.task import Task as TaskAggregate
+from ledgerflow.runtime.datanodes import ensure_data_node, initial_writes, owner_of
 from ledgerflow.service import session
-from ledgerflow.service.datanodes import ensure_data_node, initial_writes, owner_of
 from ledgerflow.service.entities.datanode import DataNode
 from ledgerflow.service.entities.scenario import Scenario
 from ledgerflow.service.live import live_source
@@ -144,7 +144,7 @@ def create_global_data_node(config: DataNodeConfig) -> DataNode:
 
 
 def _plain(properties: dict[str, Any]) -> dict[str, Any]:
-    from ledgerflow.service.datanodes import _recordable
+    from ledgerflow.runtime.datanodes import _recordable
 
     return {k: _recordable(v) for k, v in properties.items()}
 

@@ -11,8 +11,8 @@ from eventsourcing.persistence import IntegrityError
 
 from ledgerflow.domain.config import Config
 from ledgerflow.executor.mainscript import main_is_guarded
+from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.console_log import use_default_log_output
-from ledgerflow.service.runtime import Runtime
 from ledgerflow.service.versions import ActiveVersion, activate
 from ledgerflow.storage.datanodes import Backends
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from ledgerflow.domain.config import Config, ScenarioConfig
 from ledgerflow.domain.errors import NonExistingVersion
 from ledgerflow.projections.current import CurrentState
+from ledgerflow.runtime.checkpoints import load_saved_state
+from ledgerflow.runtime.runtime import event_store_url
 from ledgerflow.service.external_edits import edited_outside
 from ledgerflow.service.plan import Plan, nodes_with_data, plan_new_scenario, plan_scenario
-from ledgerflow.service.runtime import event_store_url
-from ledgerflow.service.saved_state import load_saved_state
 from ledgerflow.storage.eventstore import EventStore
 
 DEVELOPMENT, PRODUCTION = "development", "production"

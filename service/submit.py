@@ -17,14 +17,14 @@ from ledgerflow.domain.job import Job as JobAggregate
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
 from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.projections.views import TaskView
+from ledgerflow.runtime.metadata import acting_as
+from ledgerflow.runtime.skip import skipped_at_submission
 from ledgerflow.service import session
-from ledgerflow.service.context import acting_as
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.scenario import Scenario, Sequence
 from ledgerflow.service.entities.task import Job, Submission, Task
 from ledgerflow.service.external_edits import record_external_edits
 from ledgerflow.service.live import live_source
-from ledgerflow.service.skip import skipped_at_submission
 from ledgerflow.service.subscriptions import notify_subscribers
 
 log = logging.getLogger("ledgerflow")

@@ -17,11 +17,11 @@ from typing import Any
 from ledgerflow.domain.config.functions import find_loaded, function_reference, resolve_function, why_not_recordable
 from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
 from ledgerflow.domain.subscribers import Subscribers, subscribers_id
+from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service import session
 from ledgerflow.service.entities.scenario import Scenario, Sequence
 from ledgerflow.service.entities.task import Job
 from ledgerflow.service.live import live_source
-from ledgerflow.service.runtime import Runtime
 
 log = logging.getLogger("ledgerflow")
 

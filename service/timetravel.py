@@ -20,6 +20,7 @@ from typing import Any
 
 from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
 from ledgerflow.projections.current import CurrentState
+from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service import queries
 from ledgerflow.service.entities.base import EntityHandle, ReadOnlyViewError
 from ledgerflow.service.entities.datanode import DataNode
@@ -27,7 +28,6 @@ from ledgerflow.service.entities.scenario import Cycle, Scenario, Sequence
 from ledgerflow.service.entities.task import Job, Submission, Task
 from ledgerflow.service.past_state import PastState
 from ledgerflow.service.recorded_values import RecordedValues
-from ledgerflow.service.runtime import Runtime
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.datanodes import Backends
 from ledgerflow.storage.eventstore import EventStore

@@ -36,9 +36,9 @@ from ledgerflow.domain.ids import version_aggregate_id
 from ledgerflow.domain.version import DEVELOPMENT, EXPERIMENT, MODES, PRODUCTION, Version
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import VersionView
+from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.cleanup import delete_version_entities
 from ledgerflow.service.migrations import plan_migrations, record_plan
-from ledgerflow.service.runtime import Runtime
 from ledgerflow.storage.datanodes import Backends
 
 log = logging.getLogger("ledgerflow")

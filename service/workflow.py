@@ -20,15 +20,15 @@ from ledgerflow.domain.dag import TaskNode, downstream_closure, upstream_tasks
 from ledgerflow.domain.errors import LedgerflowError, NonExistingDataNodeConfig, NonExistingTaskConfig
 from ledgerflow.domain.task import Task as TaskAggregate
 from ledgerflow.projections.current import CurrentState
+from ledgerflow.runtime.datanodes import node_spec
+from ledgerflow.runtime.settings import settings
 from ledgerflow.service import session
-from ledgerflow.service.datanodes import node_spec
 from ledgerflow.service.entities.scenario import Scenario
 from ledgerflow.service.entities.task import Submission
 from ledgerflow.service.external_edits import record_external_edits
 from ledgerflow.service.live import live_source
 from ledgerflow.service.plan import Plan, nodes_with_data, plan_new_scenario, plan_scenario
 from ledgerflow.service.scenarios import create_scenario
-from ledgerflow.service.settings import settings
 from ledgerflow.service.submit import submit
 from ledgerflow.service.summary import execution_summary as summarize
 from ledgerflow.storage.datanodes import Backends, _hash_of

@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.service.datanodes import node_spec
+from ledgerflow.runtime.datanodes import node_spec
 from ledgerflow.service.recorded_values import read_by_hash
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.datanodes import Backends

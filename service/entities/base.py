@@ -13,7 +13,7 @@ from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
 
 if TYPE_CHECKING:
     from ledgerflow.projections.current import CurrentState
-    from ledgerflow.service.runtime import Runtime
+    from ledgerflow.runtime.runtime import Runtime
     from ledgerflow.storage.datanodes import Backends
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from ledgerflow.domain.enums import Scope
 from ledgerflow.domain.errors import NoData
 from ledgerflow.projections.views import DataNodeView, Edit
-from ledgerflow.service import datanodes as commands
+from ledgerflow.runtime import datanodes as commands
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.recorded_values import read_recorded
 

@@ -26,7 +26,7 @@ from ledgerflow.service.entities.task import Task
 
 if TYPE_CHECKING:
     from ledgerflow.projections.current import CurrentState
-    from ledgerflow.service.runtime import Runtime
+    from ledgerflow.runtime.runtime import Runtime
     from ledgerflow.storage.datanodes import Backends
 
 #: The tables whose views migrations copy, and the attributes they may change.

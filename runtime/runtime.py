@@ -1,4 +1,4 @@
-"""The composition root: the event store, the writer, the blob store and the live projection.
+"""One process's hold on the log: the event store, the writer, the blob store and the live projection.
 
 Every command goes through ``Runtime.record``: under one lock it collects the aggregates'
 new events, folds them into the live projection (read-your-writes) and hands them to the
@@ -23,8 +23,8 @@ from eventsourcing.persistence import IntegrityError
 from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.errors import ConcurrentChangeError, NonExistingEntity
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.service.context import metadata
-from ledgerflow.service.saved_state import load_saved_state, save_state
+from ledgerflow.runtime.checkpoints import load_saved_state, save_state
+from ledgerflow.runtime.metadata import metadata
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.eventstore import EventStore
 from ledgerflow.storage.presence import Presence

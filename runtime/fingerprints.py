@@ -19,7 +19,7 @@ from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.domain.fingerprint import Fingerprint, code_digest, config_digest
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import TaskView
-from ledgerflow.service.datanodes import _recordable
+from ledgerflow.runtime.datanodes import _recordable
 
 CODE_VERSION = "code_version"
 

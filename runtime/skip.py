@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from ledgerflow.domain.fingerprint import Fingerprint, changes
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import DataNodeView, JobView, TaskView
-from ledgerflow.service.fingerprints import current_fingerprint
-from ledgerflow.service.settings import settings
+from ledgerflow.runtime.fingerprints import current_fingerprint
+from ledgerflow.runtime.settings import settings
 
 UP_TO_DATE = "outputs are up to date"
 NEVER_RAN = "never ran"

@@ -14,7 +14,7 @@ from ledgerflow.domain.enums import Scope
 from ledgerflow.domain.errors import DataNodeWritingError, NoData
 from ledgerflow.domain.ids import data_node_id, natural_key
 from ledgerflow.projections.views import DataNodeView, Edit
-from ledgerflow.service.runtime import Runtime
+from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.storage.datanodes import Backends, NodeSpec, Payload
 
 _NOT_RECORDED = ("default_data",)
