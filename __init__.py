@@ -15,14 +15,14 @@ _EXPORTS: dict[str, str] = {
     "Frequency": "ledgerflow.domain.enums",
     "Status": "ledgerflow.domain.enums",
     "SubmissionStatus": "ledgerflow.domain.enums",
-    "Orchestrator": "ledgerflow.executor.orchestrator",
+    "Orchestrator": "ledgerflow.service.orchestrator",
     "Scenario": "ledgerflow.service.entities.scenario",
     "Sequence": "ledgerflow.service.entities.scenario",
     "Cycle": "ledgerflow.service.entities.scenario",
     "DataNode": "ledgerflow.service.entities.datanode",
     "Task": "ledgerflow.service.entities.task",
-    "Job": "ledgerflow.service.entities.task",
-    "Submission": "ledgerflow.service.entities.task",
+    "Job": "ledgerflow.service.entities.job",
+    "Submission": "ledgerflow.service.entities.job",
     "exceptions": "ledgerflow.domain",
     "Event": "ledgerflow.service.events",
     "EventConsumer": "ledgerflow.service.events",
@@ -60,10 +60,10 @@ if TYPE_CHECKING:
     from ledgerflow.domain.enums import Scope as Scope
     from ledgerflow.domain.enums import Status as Status
     from ledgerflow.domain.enums import SubmissionStatus as SubmissionStatus
-    from ledgerflow.executor.orchestrator import Orchestrator as Core  # noqa: F401
-    from ledgerflow.executor.orchestrator import Orchestrator as Orchestrator
     from ledgerflow.service.api import *  # noqa: F403
     from ledgerflow.service.events import Event as Event
     from ledgerflow.service.events import EventConsumer as EventConsumer
     from ledgerflow.service.events import EventEntityType as EventEntityType
     from ledgerflow.service.events import EventOperation as EventOperation
+    from ledgerflow.service.orchestrator import Orchestrator as Core  # noqa: F401
+    from ledgerflow.service.orchestrator import Orchestrator as Orchestrator

@@ -6,14 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from ledgerflow.domain.errors import JobNotDeletedException
-from ledgerflow.executor.cancel import cancel_job
 from ledgerflow.runtime.settings import settings
 from ledgerflow.service import queries, session
+from ledgerflow.service.cancel import cancel_job
 from ledgerflow.service.cleanup import delete_entity, delete_version_entities
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.datanode import DataNode
+from ledgerflow.service.entities.job import Job, Submission
 from ledgerflow.service.entities.scenario import Cycle, Scenario, Sequence
-from ledgerflow.service.entities.task import Job, Submission, Task
+from ledgerflow.service.entities.task import Task
 from ledgerflow.service.events import on_event
 from ledgerflow.service.history import history
 from ledgerflow.service.live import live_source

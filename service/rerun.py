@@ -29,7 +29,7 @@ from ledgerflow.executor.jobspec import InputSpec, JobOutcome, JobSpec
 from ledgerflow.runtime.datanodes import node_spec
 from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.runtime import Runtime
-from ledgerflow.service.entities.task import Submission
+from ledgerflow.service.entities.job import Submission
 from ledgerflow.service.live import live_source
 from ledgerflow.service.recorded_values import RecordedValues, read_by_hash
 from ledgerflow.service.timetravel import PastView

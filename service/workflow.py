@@ -23,8 +23,8 @@ from ledgerflow.projections.current import CurrentState
 from ledgerflow.runtime.datanodes import node_spec
 from ledgerflow.runtime.settings import settings
 from ledgerflow.service import session
+from ledgerflow.service.entities.job import Submission
 from ledgerflow.service.entities.scenario import Scenario
-from ledgerflow.service.entities.task import Submission
 from ledgerflow.service.external_edits import record_external_edits
 from ledgerflow.service.live import live_source
 from ledgerflow.service.plan import Plan, nodes_with_data, plan_new_scenario, plan_scenario
