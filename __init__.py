@@ -24,10 +24,10 @@ _EXPORTS: dict[str, str] = {
     "Job": "ledgerflow.service.entities.job",
     "Submission": "ledgerflow.service.entities.job",
     "exceptions": "ledgerflow.domain",
-    "Event": "ledgerflow.service.events",
-    "EventConsumer": "ledgerflow.service.events",
-    "EventEntityType": "ledgerflow.service.events",
-    "EventOperation": "ledgerflow.service.events",
+    "Event": "ledgerflow.service.notifications.events",
+    "EventConsumer": "ledgerflow.service.notifications.events",
+    "EventEntityType": "ledgerflow.service.notifications.events",
+    "EventOperation": "ledgerflow.service.notifications.events",
 }
 _API = "ledgerflow.service.api"  # every name in its __all__ is re-exported too
 
@@ -61,9 +61,9 @@ if TYPE_CHECKING:
     from ledgerflow.domain.enums import Status as Status
     from ledgerflow.domain.enums import SubmissionStatus as SubmissionStatus
     from ledgerflow.service.api import *  # noqa: F403
-    from ledgerflow.service.events import Event as Event
-    from ledgerflow.service.events import EventConsumer as EventConsumer
-    from ledgerflow.service.events import EventEntityType as EventEntityType
-    from ledgerflow.service.events import EventOperation as EventOperation
+    from ledgerflow.service.notifications.events import Event as Event
+    from ledgerflow.service.notifications.events import EventConsumer as EventConsumer
+    from ledgerflow.service.notifications.events import EventEntityType as EventEntityType
+    from ledgerflow.service.notifications.events import EventOperation as EventOperation
     from ledgerflow.service.orchestrator import Orchestrator as Core  # noqa: F401
     from ledgerflow.service.orchestrator import Orchestrator as Orchestrator

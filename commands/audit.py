@@ -59,7 +59,7 @@ def history(
 ) -> None:
     """Every event of an entity, in order (a scenario's include its tasks, data, submissions and jobs)."""
     from ledgerflow.commands.audit_render import event_table, print_json_lines, show
-    from ledgerflow.service.history import history_of
+    from ledgerflow.service.audit.history import history_of
 
     with open_store(storage_folder, event_store) as store:
         events = history_of(store, entity_id, children=not own)
@@ -89,8 +89,8 @@ def events(
 ) -> None:
     """The log, or a filtered part of it, in order."""
     from ledgerflow.commands.audit_render import event_table, print_json_lines, show
-    from ledgerflow.service.history import read_events
-    from ledgerflow.service.timetravel import parse_when
+    from ledgerflow.service.audit.history import read_events
+    from ledgerflow.service.timetravel.view import parse_when
 
     start = parse_when(since) if since else None
     end = parse_when(until) if until else None

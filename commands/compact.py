@@ -1,4 +1,4 @@
-"""``ledgerflow compact``: apply the retention policy to data payloads (see ``service/retention.py``)."""
+"""``ledgerflow compact``: apply the retention policy to data payloads (see ``service/audit/compaction.py``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ledgerflow.commands.audit import StorageFolder, StoreUrl
 from ledgerflow.commands.common import console, fail, handles_errors
 
 if TYPE_CHECKING:
-    from ledgerflow.service.retention import CompactionReport, RetentionPolicy
+    from ledgerflow.service.audit.compaction import CompactionReport, RetentionPolicy
 
 __all__ = ["compact"]
 
@@ -44,21 +44,21 @@ def compact(
 ) -> None:
     """Remove data payloads no kept write uses (the log itself stays whole), and checkpoint."""
     from ledgerflow.runtime.runtime import Runtime, event_store_url
-    from ledgerflow.service import retention
+    from ledgerflow.service.audit import compaction
     from ledgerflow.storage.eventstore import EventStore
 
     if delete and archive is not None:
         raise fail("Choose --archive PATH or --delete, not both.", 2)
-    policy = retention.RetentionPolicy(keep_days=keep_days, keep_versions=keep_versions)
+    policy = compaction.RetentionPolicy(keep_days=keep_days, keep_versions=keep_versions)
     url = event_store_url(str(storage_folder), event_store)
     EventStore.open(url, create=False).close()  # a clear error when there is no store
     runtime = Runtime(str(storage_folder), event_store)
     try:
         if restore is not None:
-            count = retention.restore(runtime, restore)
+            count = compaction.restore(runtime, restore)
             _say(f"Restored {count} payloads from {restore} into {runtime.blobs.folder}.")
             return
-        report = retention.compact(runtime, policy, archive=archive, delete=delete, dry_run=dry_run)
+        report = compaction.compact(runtime, policy, archive=archive, delete=delete, dry_run=dry_run)
     finally:
         runtime.close()
     _print(report, policy)

@@ -23,7 +23,7 @@ from ledgerflow.commands.common import console, fail, handles_errors
 from ledgerflow.commands.timetravel import use_working_directory_imports
 
 if TYPE_CHECKING:
-    from ledgerflow.service.rerun import RerunReport
+    from ledgerflow.service.audit.rerun import RerunReport
 
 __all__ = ["register"]
 
@@ -37,7 +37,7 @@ def replay(
     event_store: StoreUrl = None,
 ) -> None:
     """Rebuild the projection from position 0 of the log (and check it, with --verify)."""
-    from ledgerflow.service.replay import replay_store
+    from ledgerflow.service.audit.replay import replay_store
 
     with open_store(storage_folder, event_store) as store:
         report = replay_store(store, verify=verify)
@@ -97,7 +97,7 @@ def rerun(
     """Re-run a submission's jobs on the exact input values they read; exit 1 unless every output reproduced."""
     from ledgerflow.domain.config import FunctionNotImportable
     from ledgerflow.runtime.runtime import Runtime
-    from ledgerflow.service.rerun import rerun_in
+    from ledgerflow.service.audit.rerun import rerun_in
     from ledgerflow.storage.datanodes import Backends
 
     use_working_directory_imports()

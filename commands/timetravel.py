@@ -22,7 +22,7 @@ from ledgerflow.commands.audit import StorageFolder, StoreUrl, open_store
 from ledgerflow.commands.common import console, handles_errors
 
 if TYPE_CHECKING:
-    from ledgerflow.service.timetravel import PastView
+    from ledgerflow.service.timetravel.view import PastView
 
 __all__ = ["open_past", "register"]
 
@@ -42,7 +42,7 @@ def use_working_directory_imports() -> None:
 @contextmanager
 def open_past(storage_folder: Path, event_store: str | None, as_of: str | None) -> Iterator[PastView]:
     """A read-only view of the application's log as of ``as_of`` (its end when None)."""
-    from ledgerflow.service.timetravel import open_view, parse_when
+    from ledgerflow.service.timetravel.view import open_view, parse_when
     from ledgerflow.storage.blobs import BlobStore
 
     use_working_directory_imports()

@@ -10,7 +10,7 @@ from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service import session
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.job import Submission
-from ledgerflow.service.submit import submit
+from ledgerflow.service.submitting.submit import submit
 from ledgerflow.storage.datanodes import Backends
 
 

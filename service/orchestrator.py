@@ -9,7 +9,7 @@ from ledgerflow.domain.errors import OrchestratorServiceIsAlreadyRunning
 from ledgerflow.executor.orchestrator import OrchestratorService
 from ledgerflow.service import session as sessions
 from ledgerflow.service.live import live_source
-from ledgerflow.service.subscriptions import notify_subscribers
+from ledgerflow.service.notifications.subscriptions import notify_subscribers
 
 
 class Orchestrator:

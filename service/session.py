@@ -13,7 +13,7 @@ from ledgerflow.executor.mainscript import main_is_guarded
 from ledgerflow.executor.orchestrator import OrchestratorService
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.console_log import use_default_log_output
-from ledgerflow.service.versions import ActiveVersion, activate
+from ledgerflow.service.versions.activation import ActiveVersion, activate
 from ledgerflow.storage.datanodes import Backends
 
 log = logging.getLogger("ledgerflow")

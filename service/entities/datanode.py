@@ -11,7 +11,7 @@ from ledgerflow.domain.errors import NoData
 from ledgerflow.projections.views import DataNodeView, Edit
 from ledgerflow.runtime import datanodes as commands
 from ledgerflow.service.entities.base import EntityHandle
-from ledgerflow.service.recorded_values import read_recorded
+from ledgerflow.service.timetravel.recorded_values import read_recorded
 
 log = logging.getLogger("ledgerflow")
 
@@ -127,7 +127,7 @@ class DataNode(EntityHandle):
         view = self._view()
         edit: Edit | None = None
         if as_of is not None and not isinstance(as_of, datetime):
-            from ledgerflow.service.timetravel import open_view
+            from ledgerflow.service.timetravel.view import open_view
 
             runtime = self._source.writable()
             runtime.flush()

@@ -25,8 +25,8 @@ from ledgerflow.service.entities.base import EntityHandle, Source
 from ledgerflow.service.entities.job import Job, Submission
 from ledgerflow.service.entities.scenario import Scenario, Sequence
 from ledgerflow.service.entities.task import Task
-from ledgerflow.service.external_edits import record_external_edits
-from ledgerflow.service.subscriptions import notify_subscribers
+from ledgerflow.service.notifications.subscriptions import notify_subscribers
+from ledgerflow.service.submitting.external_edits import record_external_edits
 
 log = logging.getLogger("ledgerflow")
 

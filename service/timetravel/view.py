@@ -26,8 +26,8 @@ from ledgerflow.service.entities.datanode import DataNode
 from ledgerflow.service.entities.job import Job, Submission
 from ledgerflow.service.entities.scenario import Cycle, Scenario, Sequence
 from ledgerflow.service.entities.task import Task
-from ledgerflow.service.past_state import PastState
-from ledgerflow.service.recorded_values import RecordedValues
+from ledgerflow.service.timetravel.past_state import PastState
+from ledgerflow.service.timetravel.recorded_values import RecordedValues
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.datanodes import Backends
 from ledgerflow.storage.eventstore import EventStore

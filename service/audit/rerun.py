@@ -31,8 +31,8 @@ from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.entities.job import Submission
 from ledgerflow.service.live import live_source
-from ledgerflow.service.recorded_values import RecordedValues, read_by_hash
-from ledgerflow.service.timetravel import PastView
+from ledgerflow.service.timetravel.recorded_values import RecordedValues, read_by_hash
+from ledgerflow.service.timetravel.view import PastView
 from ledgerflow.storage.datanodes import Backends
 
 _RUNNING = int(Status.RUNNING)

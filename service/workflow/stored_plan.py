@@ -16,8 +16,8 @@ from ledgerflow.domain.errors import NonExistingVersion
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.runtime.checkpoints import load_saved_state
 from ledgerflow.runtime.runtime import event_store_url
-from ledgerflow.service.external_edits import edited_outside
-from ledgerflow.service.plan import Plan, nodes_with_data, plan_new_scenario, plan_scenario
+from ledgerflow.service.submitting.external_edits import edited_outside
+from ledgerflow.service.workflow.plan import Plan, nodes_with_data, plan_new_scenario, plan_scenario
 from ledgerflow.storage.eventstore import EventStore
 
 DEVELOPMENT, PRODUCTION = "development", "production"

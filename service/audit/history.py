@@ -23,7 +23,7 @@ from typing import Any
 from ledgerflow.domain.errors import NonExistingEntity
 from ledgerflow.domain.ids import entity_kind
 from ledgerflow.service.entities.base import EntityHandle
-from ledgerflow.service.timetravel import position_at
+from ledgerflow.service.timetravel.view import position_at
 from ledgerflow.storage.codec import Record
 from ledgerflow.storage.eventstore import EventStore
 

@@ -20,8 +20,8 @@ from ledgerflow.domain.version import Version
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import VersionView
 from ledgerflow.runtime.runtime import Runtime, event_store_url
-from ledgerflow.service.cleanup import delete_version_entities
-from ledgerflow.service.versions import latest_version
+from ledgerflow.service.scenarios.deletion import delete_version_entities
+from ledgerflow.service.versions.activation import latest_version
 
 
 @dataclass(frozen=True)
