@@ -11,6 +11,7 @@ from ledgerflow.service import session
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.job import Submission
 from ledgerflow.service.submitting.submit import submit
+from ledgerflow.service.timetravel.view import PastView, open_view
 from ledgerflow.storage.datanodes import Backends
 
 
@@ -37,6 +38,11 @@ class LiveSource:
 
     def submit(self, entity: EntityHandle, **options: Any) -> Submission:
         return submit(entity, **options)
+
+    def as_of(self, when: Any) -> PastView:
+        runtime = session.current().runtime
+        runtime.flush()
+        return open_view(runtime.store, runtime.blobs, when)
 
 
 _LIVE = LiveSource()

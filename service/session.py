@@ -11,8 +11,8 @@ from eventsourcing.persistence import IntegrityError
 from ledgerflow.domain.config import Config
 from ledgerflow.executor.mainscript import main_is_guarded
 from ledgerflow.executor.orchestrator import OrchestratorService
-from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.console_log import use_default_log_output
+from ledgerflow.service.stores import open_runtime
 from ledgerflow.service.versions.activation import ActiveVersion, activate
 from ledgerflow.storage.datanodes import Backends
 
@@ -26,7 +26,7 @@ class Session:
         use_default_log_output()
         Config.check(main_guarded=main_is_guarded())
         core = Config.core
-        self.runtime = Runtime(core.storage_folder, core.event_store)
+        self.runtime = open_runtime(core.storage_folder, core.event_store)
         self.backends = Backends(self.runtime.blobs)
         self.orchestrator: OrchestratorService | None = None
         try:

@@ -41,6 +41,10 @@ class Source(Protocol):
         """The runtime to record commands with; raises ``ReadOnlyViewError`` on a read-only view."""
         ...
 
+    def as_of(self, when: Any) -> Any:
+        """The read-only view of the log at ``when`` (see ``ledgerflow.as_of``); refused on a read-only view."""
+        ...
+
     def submit(self, entity: EntityHandle, **options: Any) -> Submission:
         """Submit ``entity`` (see ``ledgerflow.submit``); raises ``ReadOnlyViewError`` on a read-only view."""
         ...

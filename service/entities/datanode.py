@@ -127,11 +127,7 @@ class DataNode(EntityHandle):
         view = self._view()
         edit: Edit | None = None
         if as_of is not None and not isinstance(as_of, datetime):
-            from ledgerflow.service.timetravel.view import open_view
-
-            runtime = self._source.writable()
-            runtime.flush()
-            past = open_view(runtime.store, runtime.blobs, as_of)
+            past = self._source.as_of(as_of)
             if not past.exists(self.id):
                 raise NoData(f'DataNode "{view.config_id}" did not exist at {past!r}.')
             return past.get(self.id).read()

@@ -76,6 +76,10 @@ class DetachedSource:
         """Always refused, as every command."""
         self.writable()
 
+    def as_of(self, when: Any) -> NoReturn:
+        """Refused: a read-only view reads no other point of the log."""
+        self.writable()
+
     def writable(self) -> NoReturn:
         raise ReadOnlyViewError(
             "A migration function cannot write data or run commands: set the entity's attributes "

@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.service import queries
+from ledgerflow.service import queries, session
 from ledgerflow.service.entities.base import EntityHandle, ReadOnlyViewError
 from ledgerflow.service.entities.datanode import DataNode
 from ledgerflow.service.entities.job import Job, Submission
@@ -142,6 +142,10 @@ class PastView:
         """Always refused, as every command."""
         self.writable()
 
+    def as_of(self, when: Any) -> NoReturn:
+        """Refused: a read-only view reads no other point of the log."""
+        self.writable()
+
     def writable(self) -> NoReturn:
         """Always refused: a view of the past cannot be changed."""
         raise ReadOnlyViewError(
@@ -229,8 +233,6 @@ def open_view(
 
 def as_of(when: When) -> PastView:
     """Every entity as it was at ``when`` (a datetime, a date, a log position or a string)."""
-    from ledgerflow.service import session
-
     current = session.current()
     runtime = current.runtime
     runtime.flush()
