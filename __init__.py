@@ -6,8 +6,16 @@ This module only re-exports; names load lazily so ``import ledgerflow`` stays fa
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from ledgerflow.domain import ports as _config_ports
+from ledgerflow.storage.config_files import TomlFiles as _TomlFiles
+
+# The composition root of the configuration: the domain reads the environment and TOML files only
+# through what is installed here, and every process imports this package first.
+_config_ports.install(os.environ, _TomlFiles())
 
 _EXPORTS: dict[str, str] = {
     "Config": "ledgerflow.domain.config",
