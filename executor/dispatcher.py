@@ -29,7 +29,7 @@ import anyio.lowlevel
 from ledgerflow.domain.dag import TaskNode
 from ledgerflow.domain.datanode import DataNode as DataNodeAggregate
 from ledgerflow.domain.entity import Entity
-from ledgerflow.domain.enums import Status
+from ledgerflow.domain.enums import Scope, Status
 from ledgerflow.domain.job import Job as JobAggregate
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
 from ledgerflow.domain.submission import aggregate_status
@@ -114,22 +114,34 @@ class SubmissionRun:
         """
         runtime = self.runtime
         with runtime.lock:
-            jobs = []
-            for change in changes:
-                job = runtime.aggregate(JobAggregate, change.job_id)
-                job.change_status(
-                    change.status, change.reason, change.stacktrace, retry=change.retry, fingerprint=change.fingerprint
-                )
-                self.statuses[change.job_id] = change.status
-                if change.status is Status.PENDING and not queued:
-                    self.pending.append(change.job_id)
-                jobs.append(job)
-            submission = runtime.aggregate(SubmissionAggregate, self.submission_id)
-            if settle:
-                submission.update_status(aggregate_status(self.statuses.values()))
-            runtime.record(*extra, *{j.id: j for j in jobs}.values(), submission, reason=reason)
+            runtime.record(*extra, *self._changed(changes, settle), reason=reason)
+        self._applied(changes, queued)
+
+    def _changed(self, changes: Sequence[Change], settle: bool) -> list[Entity]:
+        """The job aggregates with ``changes`` applied (the statuses too), and the submission's."""
+        runtime = self.runtime
+        jobs: dict[str, Entity] = {}
+        for change in changes:
+            job = runtime.aggregate(JobAggregate, change.job_id)
+            job.change_status(
+                change.status, change.reason, change.stacktrace, retry=change.retry, fingerprint=change.fingerprint
+            )
+            self.statuses[change.job_id] = change.status
+            jobs[job.id] = job
+        submission = runtime.aggregate(SubmissionAggregate, self.submission_id)
+        if settle:
+            submission.update_status(aggregate_status(self.statuses.values()))
+        return [*jobs.values(), submission]
+
+    def _applied(self, changes: Sequence[Change], queued: bool) -> None:
+        """After ``changes`` were recorded: queue the PENDING jobs, tell the listeners."""
+        if not queued:
+            self.pending.extend(c.job_id for c in changes if c.status is Status.PENDING)
         for change in changes:
             self.on_change(change.job_id)
+
+    def _flush(self) -> None:
+        """Record what the strategy held back (nothing here; see ``SequentialRun``)."""
 
     def _conclude(
         self, final: Change, extra: Sequence[Entity] = (), written: Sequence[str] = (), reason: str | None = None
@@ -237,14 +249,51 @@ class SubmissionRun:
             return
         runtime = self.runtime
         now = datetime.now()
+        completed = Change(job_id, Status.COMPLETED, fingerprint=fingerprint)
+        nodes = runtime.state.data_nodes
+        if any(nodes[n].scope != Scope.SCENARIO for n in output_ids if n in nodes):
+            self._conclude_shared(completed, output_ids, outcome, now)
+            return
         with runtime.lock:
             writes = []
             for dn_id, payload in zip(output_ids, outcome.payloads, strict=True):
                 node = runtime.aggregate(DataNodeAggregate, dn_id)
                 node.record_write(payload.content_hash, payload.size, payload.location, "write", now, job_id=job_id)
                 writes.append(node)
-            completed = Change(job_id, Status.COMPLETED, fingerprint=fingerprint)
             self._conclude(completed, extra=writes, written=output_ids, reason="job completed")
+
+    def _conclude_shared(self, final: Change, output_ids: list[str], outcome: JobOutcome, now: datetime) -> None:
+        """A job's end that writes nodes other processes may write too (GLOBAL or CYCLE scope).
+
+        Recorded as one command on the log's latest state, retried when another process wrote one of
+        the nodes meanwhile, and durable before the next job starts.
+        """
+        self._flush()
+        before = dict(self.statuses)
+        changes: list[Change] = []
+
+        def build() -> list[Entity]:
+            self.statuses.update(before)
+            writes: list[Entity] = []
+            for dn_id, payload in zip(output_ids, outcome.payloads, strict=True):
+                node = self.runtime.aggregate(DataNodeAggregate, dn_id)
+                node.record_write(
+                    payload.content_hash, payload.size, payload.location, "write", now, job_id=final.job_id
+                )
+                writes.append(node)
+            self.statuses[final.job_id] = final.status  # provisionally, to judge the children
+            follow = self._unblocked(self.schedule.children[final.job_id], output_ids)
+            self.statuses[final.job_id] = before[final.job_id]
+            changes[:] = [final, *follow]
+            return [*writes, *self._changed(changes, settle=True)]
+
+        try:
+            self.runtime.command(build, reason="job completed")
+        except BaseException:
+            self.statuses.update(before)
+            raise
+        self._applied(changes, queued=False)
+        self.concluded.add(final.job_id)
 
     def _after(self, job_id: str) -> None:
         if job_id in self.concluded:
