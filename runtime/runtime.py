@@ -153,9 +153,11 @@ class Runtime:
             with self.lock:
                 decode = self.store.mapper.decode_row
                 try:
-                    for position, row, record in zip(positions, rows, records, strict=True):
-                        folded = record._replace(position=position) if record is not None else decode(position, *row)
-                        self.state.apply(folded)
+                    # At position 0, as ``record`` folds: the state's position moves past these events only
+                    # once everything before them is read (``_advance_position``), never over another
+                    # process's events committed just before them.
+                    for row, record in zip(rows, records, strict=True):
+                        self.state.apply(record if record is not None else decode(0, *row))
                 except ReplayGapError:  # another process's event came before ours: read the tail in order
                     self.catch_up()
                 for aggregate in aggregates:
