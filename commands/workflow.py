@@ -52,7 +52,7 @@ def preview(
     from ledgerflow.service.workflow.stored_plan import preview_application
 
     _import_application(application)
-    configs = Config.scenarios
+    configs = {cid: c for cid, c in Config.scenarios.items() if cid != "default"}  # Taipy lists "default" too
     if scenario_config is None:
         if len(configs) != 1:
             choices = ", ".join(sorted(configs)) or "(none)"

@@ -5,7 +5,17 @@ from __future__ import annotations
 from enum import IntEnum
 
 
-class Scope(IntEnum):
+class _NamedIntEnum(IntEnum):
+    """An ``IntEnum`` printed as Taipy prints its enums (``Status.COMPLETED``), compared as its integer."""
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}.{self.name}"
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else format(self.value, spec)
+
+
+class Scope(_NamedIntEnum):
     """How widely a data node is shared: by one scenario, a cycle, or everyone."""
 
     SCENARIO = 1
@@ -13,7 +23,7 @@ class Scope(IntEnum):
     GLOBAL = 3
 
 
-class Frequency(IntEnum):
+class Frequency(_NamedIntEnum):
     """How often a new cycle starts."""
 
     DAILY = 1
@@ -23,7 +33,7 @@ class Frequency(IntEnum):
     YEARLY = 5
 
 
-class Status(IntEnum):
+class Status(_NamedIntEnum):
     """The status of a job (Taipy's names and values)."""
 
     SUBMITTED = 1
@@ -45,7 +55,7 @@ class Status(IntEnum):
 FINISHED_STATUSES = frozenset({Status.CANCELED, Status.FAILED, Status.COMPLETED, Status.SKIPPED, Status.ABANDONED})
 
 
-class SubmissionStatus(IntEnum):
+class SubmissionStatus(_NamedIntEnum):
     """The status of a submission, aggregated from its jobs (Taipy's names and values)."""
 
     SUBMITTED = 0

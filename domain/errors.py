@@ -141,3 +141,216 @@ class NonExistingTaskConfig(LedgerflowError):
 
 class NonExistingDataNodeConfig(LedgerflowError):
     """A data node config id (e.g. a workflow parameter) that names no data node it can use."""
+
+
+# --- Taipy's public exception names (``taipy.core.exceptions`` and the config's), so ``except``
+# clauses of Taipy scripts keep working. Where ledgerflow already had a class, Taipy's name is a
+# subclass of it (the specific "does not exist" errors of ``NonExistingEntity``, for instance).
+
+
+class NonExistingScenario(NonExistingEntity):
+    """No scenario has the given id."""
+
+
+class NonExistingSequence(NonExistingEntity):
+    """No sequence has the given id (or name, in a scenario)."""
+
+
+class NonExistingTask(NonExistingEntity):
+    """No task has the given id."""
+
+
+class NonExistingDataNode(NonExistingEntity):
+    """No data node has the given id."""
+
+
+class NonExistingCycle(NonExistingEntity):
+    """No cycle has the given id."""
+
+
+class NonExistingJob(NonExistingEntity):
+    """No job has the given id."""
+
+
+class NonExistingSubmission(NonExistingEntity):
+    """No submission has the given id."""
+
+
+class NonExistingScenarioConfig(LedgerflowError):
+    """No scenario config has the given id."""
+
+
+class NonExistingSequenceConfig(LedgerflowError):
+    """No sequence of the scenario config has the given name."""
+
+
+class InvalidConfigurationId(ConfigurationError):
+    """A config id is not a valid Python identifier."""
+
+
+class MissingRequiredProperty(ConfigurationError):
+    """A data node config lacks a property its storage type requires."""
+
+
+class InvalidDataNodeType(ConfigurationError):
+    """A data node storage type that does not exist."""
+
+
+class InvalidExposedType(ConfigurationError):
+    """An ``exposed_type`` that is neither pandas, numpy, modin nor a class."""
+
+
+class ModeNotAvailable(ConfigurationError):
+    """A job execution mode that does not exist."""
+
+
+class ConfigCoreVersionMismatched(ConfigurationError):
+    """A recorded config was written by an incompatible ledgerflow version."""
+
+
+class CoreServiceIsAlreadyRunning(OrchestratorServiceIsAlreadyRunning):
+    """Taipy's older name of ``OrchestratorServiceIsAlreadyRunning``."""
+
+
+class OrchestratorNotBuilt(LedgerflowError):
+    """The orchestrator was used before it was built."""
+
+
+class CycleAlreadyExists(LedgerflowError):
+    """A cycle that already exists was created again."""
+
+
+class MultipleDataNodeFromSameConfigWithSameOwner(LedgerflowError):
+    """Two data nodes of one config share an owner (never raised: the log's keys prevent it)."""
+
+
+class MultipleTaskFromSameConfigWithSameOwner(LedgerflowError):
+    """Two tasks of one config share an owner (never raised: the log's keys prevent it)."""
+
+
+class MultipleSequenceFromSameConfigWithSameOwner(LedgerflowError):
+    """Two sequences of one name share a scenario (never raised: names are unique per scenario)."""
+
+
+class InvalidSequence(LedgerflowError):
+    """The tasks of a sequence do not form a connected DAG."""
+
+
+class InvalidSequenceId(LedgerflowError):
+    """A sequence id that cannot be broken down into its name and scenario."""
+
+
+class SequenceAlreadyExists(LedgerflowError):
+    """The scenario already has a sequence of that name."""
+
+
+class SequenceBelongsToNonExistingScenario(LedgerflowError):
+    """A sequence's scenario does not exist."""
+
+
+class SequenceTaskDoesNotExistInScenario(LedgerflowError):
+    """Tasks given to a sequence are not tasks of its scenario."""
+
+
+class SequenceTaskConfigDoesNotExistInSameScenarioConfig(ConfigurationError):
+    """Tasks of a configured sequence are not tasks of its scenario config."""
+
+
+class AttributeKeyAlreadyExisted(LedgerflowError):
+    """A scenario property would hide a sequence, task or data node of the same name."""
+
+
+class InvalidSubscriber(LedgerflowError):
+    """A subscriber that cannot be imported by its recorded name."""
+
+
+class InvalidEventAttributeName(LedgerflowError):
+    """An event of creation, deletion or submission was given an attribute name."""
+
+
+class InvalidEventOperation(LedgerflowError):
+    """An operation that the entity type does not have (a data node is not submitted)."""
+
+
+class UnknownDatabaseEngine(ConfigurationError):
+    """A SQL data node names a database engine that is not supported."""
+
+
+class MissingAppendQueryBuilder(LedgerflowError):
+    """``append`` on a SQL data node configured without ``append_query_builder``."""
+
+
+class UnknownParquetEngine(ConfigurationError):
+    """A parquet engine other than pyarrow or fastparquet."""
+
+
+class UnknownCompressionAlgorithm(ConfigurationError):
+    """A parquet compression that is not supported."""
+
+
+class NonExistingExcelSheet(LedgerflowError):
+    """A sheet name the Excel file does not contain."""
+
+
+class ExposedTypeLengthMismatch(LedgerflowError):
+    """As many exposed types as Excel sheets were expected."""
+
+
+class SheetNameLengthMismatch(LedgerflowError):
+    """As many sheet names as sheets of data were expected."""
+
+
+class InvalidCustomDocument(ConfigurationError):
+    """A Mongo collection's ``custom_document`` is not a class."""
+
+
+class MissingReadFunction(ConfigurationError):
+    """A generic data node was read without a ``read_fct``."""
+
+
+class MissingWriteFunction(ConfigurationError):
+    """A generic data node was written without a ``write_fct``."""
+
+
+class DependencyNotInstalled(LedgerflowError):
+    """An optional package a feature needs is not installed."""
+
+
+class FileCannotBeRead(LedgerflowError):
+    """A data node's file cannot be read."""
+
+
+class SQLQueryCannotBeExecuted(LedgerflowError):
+    """A SQL data node's query failed."""
+
+
+class ExportPathAlreadyExists(LedgerflowError):
+    """Taipy's scenario export target exists (ledgerflow has no scenario export: never raised)."""
+
+
+class EntitiesToBeImportAlredyExist(LedgerflowError):
+    """Taipy's scenario import name (ledgerflow has no scenario import: never raised)."""
+
+
+class DataToBeImportAlredyExist(LedgerflowError):
+    """Taipy's scenario import name (ledgerflow has no scenario import: never raised)."""
+
+
+class ImportArchiveDoesntContainAnyScenario(LedgerflowError):
+    """Taipy's scenario import name (ledgerflow has no scenario import: never raised)."""
+
+
+class ImportScenarioDoesntHaveAVersion(LedgerflowError):
+    """Taipy's scenario import name (ledgerflow has no scenario import: never raised)."""
+
+
+#: The specific "does not exist" error of each entity table.
+NON_EXISTING: dict[str, type[NonExistingEntity]] = {
+    "scenarios": NonExistingScenario,
+    "sequences": NonExistingSequence,
+    "tasks": NonExistingTask,
+    "data_nodes": NonExistingDataNode,
+    "cycles": NonExistingCycle,
+    "jobs": NonExistingJob,
+    "submissions": NonExistingSubmission,
+}

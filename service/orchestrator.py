@@ -6,6 +6,7 @@ from functools import partial
 
 from ledgerflow.domain.config import Config
 from ledgerflow.domain.errors import OrchestratorServiceIsAlreadyRunning
+from ledgerflow.executor.mainscript import main_is_guarded
 from ledgerflow.executor.orchestrator import OrchestratorService
 from ledgerflow.service import session as sessions
 from ledgerflow.service.live import live_source
@@ -16,7 +17,13 @@ class Orchestrator:
     """Starts and stops job execution (``ledgerflow.Core`` is the same class)."""
 
     def run(self, force_restart: bool = False) -> None:
-        """Check and lock the config, pick the version, and start executing jobs."""
+        """Check and lock the config, pick the version, and start executing jobs.
+
+        The version flags of the script's command line (``python main.py --experiment 1.0``) are
+        read as Taipy reads them; an invalid config ends the program (``ConfigCheckError``, a
+        ``SystemExit``) before anything is recorded.
+        """
+        Config.check(main_guarded=main_is_guarded())
         current = sessions.current()
         if current.orchestrator is not None:
             if not force_restart:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from ledgerflow.domain.errors import ModelNotFound, NonExistingEntity
+from ledgerflow.domain.errors import NON_EXISTING, ModelNotFound
 from ledgerflow.domain.ids import entity_kind
 from ledgerflow.service.entities.base import EntityHandle, Source
 from ledgerflow.service.entities.datanode import DataNode
@@ -38,7 +38,7 @@ def get(source: Source, entity_or_id: EntityHandle | str) -> EntityHandle:
     table, cls = _KINDS[kind]
     view = getattr(source.state, table).get(entity_id)
     if view is None or not source.visible(view.version):
-        raise NonExistingEntity(f"{entity_id} does not exist.")
+        raise NON_EXISTING[table](f"{entity_id} does not exist.")
     return cls(entity_id, source)
 
 

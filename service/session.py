@@ -9,7 +9,6 @@ import threading
 from eventsourcing.persistence import IntegrityError
 
 from ledgerflow.domain.config import Config
-from ledgerflow.executor.mainscript import main_is_guarded
 from ledgerflow.executor.orchestrator import OrchestratorService
 from ledgerflow.service.console_log import use_default_log_output
 from ledgerflow.service.stores import open_runtime
@@ -23,8 +22,7 @@ class Session:
     """The runtime and the active version of this process."""
 
     def __init__(self) -> None:
-        use_default_log_output()
-        Config.check(main_guarded=main_is_guarded())
+        use_default_log_output()  # Config.check() runs at Orchestrator().run(), as in Taipy
         core = Config.core
         self.runtime = open_runtime(core.storage_folder, core.event_store)
         self.backends = Backends(self.runtime.blobs)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from ledgerflow.domain.config.data_node import DataNodeConfig
+from ledgerflow.domain.config.layer import CORE, DATA_NODE, DEFAULT_ID, JOB, SCENARIO, TASK
 from ledgerflow.domain.config.registry import current_registry
 from ledgerflow.domain.config.scenario import ScenarioConfig
+from ledgerflow.domain.config.section import Section
 from ledgerflow.domain.config.task import TaskConfig
 from ledgerflow.domain.config.unique_sections import CoreConfig, GlobalAppConfig, JobConfig
+
+S = TypeVar("S", bound=Section)
 
 
 class ConfigAccessors(type):
@@ -17,18 +21,29 @@ class ConfigAccessors(type):
 
     @property
     def data_nodes(cls) -> dict[str, DataNodeConfig]:
-        """Data node configs by id (the merged layers; the default entry excluded)."""
-        return dict(current_registry().applied().data_nodes)
+        """Data node configs by id, with the ``"default"`` entry first (as Taipy lists them)."""
+        return _with_default(DATA_NODE, current_registry().applied().data_nodes)
 
     @property
     def tasks(cls) -> dict[str, TaskConfig]:
-        """Task configs by id."""
-        return dict(current_registry().applied().tasks)
+        """Task configs by id, with the ``"default"`` entry first."""
+        return _with_default(TASK, current_registry().applied().tasks)
 
     @property
     def scenarios(cls) -> dict[str, ScenarioConfig]:
-        """Scenario configs by id."""
-        return dict(current_registry().applied().scenarios)
+        """Scenario configs by id, with the ``"default"`` entry first."""
+        return _with_default(SCENARIO, current_registry().applied().scenarios)
+
+    @property
+    def sections(cls) -> dict[str, dict[str, Section]]:
+        """The keyed sections by kind (``DATA_NODE``, ``TASK``, ``SCENARIO``), defaults included."""
+        return {DATA_NODE: cls.data_nodes, TASK: cls.tasks, SCENARIO: cls.scenarios}  # type: ignore[dict-item]
+
+    @property
+    def unique_sections(cls) -> dict[str, Section]:
+        """The unique sections by name: ``JOB``, ``CORE`` and ``TAIPY``."""
+        applied = current_registry().applied()
+        return {"TAIPY": applied.global_config, JOB: applied.job_config, CORE: applied.core}
 
     @property
     def job_config(cls) -> JobConfig:
@@ -55,3 +70,10 @@ class ConfigAccessors(type):
     def is_blocked(cls) -> bool:
         """True while the orchestrator runs."""
         return current_registry().blocked
+
+
+def _with_default(kind: str, sections: dict[str, S]) -> dict[str, S]:
+    default = current_registry().applied().defaults.get(kind)
+    found: dict[str, S] = {DEFAULT_ID: default} if default is not None else {}  # type: ignore[dict-item]
+    found.update(sections)
+    return found

@@ -60,7 +60,7 @@ def document_to_layer(document: Mapping[str, Any], *, lazy: bool, source: str) -
     for name, table in document.items():
         kind = _SYNONYMS.get(name, name)
         if not isinstance(table, Mapping):
-            raise LoadingError(f"{source}: [{name}] must be a table.")
+            continue  # a key outside any table: ignored, as Taipy ignores it
         if kind in UNIQUE_SECTIONS:
             layer.unique[kind] = _decode_section(kind, kind, table, lazy, source)
         elif kind == VERSION_MIGRATION:

@@ -62,12 +62,18 @@ class IssueCollector:
         self.add(INFO, field, value, message, tag)
 
 
-class ConfigCheckError(ConfigurationError):
-    """``Config.check()`` found errors; ``.issues`` holds everything it found."""
+class ConfigCheckError(ConfigurationError, SystemExit):
+    """``Config.check()`` found errors; ``.issues`` holds everything it found.
+
+    Like Taipy's, it ends the program when left uncaught: a ``SystemExit`` whose ``code`` is the
+    message (printed without a traceback, exit status 1).
+    """
 
     def __init__(self, issues: IssueCollector) -> None:
         self.issues = issues
         errors = issues.errors
         lines = "\n".join(f"  {issue.message}" for issue in errors)
         noun = "error" if len(errors) == 1 else "errors"
-        super().__init__(f"The configuration has {len(errors)} {noun}:\n{lines}")
+        message = f"The configuration has {len(errors)} {noun}:\n{lines}"
+        super().__init__(message)
+        self.code = message

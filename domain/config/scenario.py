@@ -44,6 +44,21 @@ class ScenarioConfig(Section):
             seen.setdefault(dn.id, dn)
         return list(seen.values())
 
+    @property
+    def tasks(self) -> list[TaskConfig]:
+        """Taipy's alias of ``task_configs``."""
+        return list(self.task_configs)
+
+    @property
+    def data_nodes(self) -> list[DataNodeConfig]:
+        """Taipy's alias of ``data_node_configs``."""
+        return self.data_node_configs
+
+    @property
+    def additional_data_nodes(self) -> list[DataNodeConfig]:
+        """Taipy's alias of ``additional_data_node_configs``."""
+        return list(self.additional_data_node_configs)
+
     def add_comparator(self, dn_config_id: str, comparator: Callable[..., Any]) -> None:
         """Add a comparator for the data node config ``dn_config_id``."""
         comparators = {key: list(fns) for key, fns in self.comparators.items()}

@@ -32,3 +32,14 @@ class TaskConfig(Section):
     def scope(self) -> Scope:
         """The narrowest scope of its data nodes (GLOBAL when it has none)."""
         return min((dn.scope for dn in (*self.input_configs, *self.output_configs)), default=Scope.GLOBAL)
+
+
+    @property
+    def inputs(self) -> list[DataNodeConfig]:
+        """Taipy's alias of ``input_configs``."""
+        return list(self.input_configs)
+
+    @property
+    def outputs(self) -> list[DataNodeConfig]:
+        """Taipy's alias of ``output_configs``."""
+        return list(self.output_configs)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
+from ledgerflow.domain.errors import NON_EXISTING, LedgerflowError, NonExistingEntity
 
 if TYPE_CHECKING:
     from ledgerflow.executor.orchestrator import OrchestratorService
@@ -64,7 +64,8 @@ class EntityHandle:
         try:
             return getattr(self._source.state, self._table)[self.id]
         except KeyError:
-            raise NonExistingEntity(f"{self.id} does not exist (it may have been deleted).") from None
+            error = NON_EXISTING.get(self._table, NonExistingEntity)
+            raise error(f"{self.id} does not exist (it may have been deleted).") from None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, EntityHandle) and other.id == self.id

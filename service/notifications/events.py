@@ -18,11 +18,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from enum import IntEnum
 from typing import Any
 
 from ledgerflow.domain.config import Config
-from ledgerflow.domain.enums import Status, SubmissionStatus
+from ledgerflow.domain.enums import Status, SubmissionStatus, _NamedIntEnum
 from ledgerflow.service import session
 from ledgerflow.service.stores import open_reader
 from ledgerflow.storage.codec import Record
@@ -34,7 +33,7 @@ _CHECKPOINT_PREFIX = "events:"
 PAGE = 500
 
 
-class EventEntityType(IntEnum):
+class EventEntityType(_NamedIntEnum):
     """What kind of entity an event is about (Taipy's values, plus VERSION)."""
 
     CYCLE = 1
@@ -47,7 +46,7 @@ class EventEntityType(IntEnum):
     VERSION = 8
 
 
-class EventOperation(IntEnum):
+class EventOperation(_NamedIntEnum):
     """What happened to the entity (Taipy's values)."""
 
     CREATION = 1

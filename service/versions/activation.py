@@ -38,6 +38,7 @@ from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import VersionView
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.scenarios.deletion import delete_version_entities
+from ledgerflow.service.versions.command_line import mode_flags
 from ledgerflow.service.versions.migrations import plan_migrations, record_plan
 from ledgerflow.storage.datanodes import Backends
 
@@ -60,13 +61,20 @@ class ActiveVersion:
 
 
 def _requested() -> tuple[str, str | None, bool]:
+    """The mode, version and force of this run: ``ledgerflow run``'s environment, else the script's own
+    command line (``python main.py --experiment 1.0``, as Taipy reads it), else ``Config.core``."""
     core = Config.core
-    mode = os.environ.get(MODE_ENV) or core.mode or DEVELOPMENT
+    flags = mode_flags()
+    env_mode = os.environ.get(MODE_ENV)
+    mode = env_mode or flags.mode or core.mode or DEVELOPMENT
     if mode not in MODES:
         raise LedgerflowError(f'Unknown version mode "{mode}": use one of {", ".join(MODES)}.')
-    version = os.environ.get(VERSION_ENV) or core.version_number or None
+    version = os.environ.get(VERSION_ENV) or (None if env_mode else flags.version) or core.version_number or None
     force_env = os.environ.get(FORCE_ENV)
-    force = force_env.lower() in ("1", "true", "yes") if force_env else bool(core.force)
+    if force_env:
+        force = force_env.lower() in ("1", "true", "yes")
+    else:
+        force = flags.force if flags.force is not None else bool(core.force)
     return mode, version, force
 
 

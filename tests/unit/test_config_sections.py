@@ -50,7 +50,7 @@ def test_data_node_defaults() -> None:
     )
     assert dn.default_data is None
     assert dn.properties == {}
-    assert Config.data_nodes == {"sales": dn}
+    assert Config.data_nodes == {"default": Config.data_nodes["default"], "sales": dn}  # Taipy lists "default"
 
 
 def test_properties_are_attributes() -> None:
@@ -163,7 +163,7 @@ def test_reconfiguring_an_id_merges_into_the_same_object() -> None:
         "b.csv",
         "ops",
     )
-    assert list(Config.data_nodes) == ["sales"]
+    assert list(Config.data_nodes) == ["default", "sales"]
 
 
 def test_invalid_ids_are_refused() -> None:
@@ -172,13 +172,13 @@ def test_invalid_ids_are_refused() -> None:
             Config.configure_data_node(bad)
     with pytest.raises(ConfigurationError, match="set_default_task_configuration"):
         Config.configure_task("default", ident)
-    assert Config.data_nodes == {}
+    assert list(Config.data_nodes) == ["default"]
 
 
 def test_invalid_typed_values_are_refused_and_nothing_is_recorded() -> None:
     with pytest.raises(ConfigurationError, match='DATA_NODE "x": scope is invalid'):
         Config.configure_data_node("x", scope="GLOBAL")  # type: ignore[arg-type]
-    assert Config.data_nodes == {}
+    assert list(Config.data_nodes) == ["default"]
 
 
 def test_task_inputs_outputs_keep_order_and_accept_one_config() -> None:
@@ -233,7 +233,7 @@ def test_scenario_configuration() -> None:
     assert scenario.comparators == {"c": [compare]}
     assert scenario.sequences == {"first": [t1]}
     assert scenario.properties == {"authorized_tags": ["best"]}
-    assert Config.scenarios == {"s": scenario}
+    assert Config.scenarios == {"default": Config.scenarios["default"], "s": scenario}
 
 
 def test_comparators_and_sequences_can_be_changed() -> None:
@@ -338,10 +338,10 @@ def test_blocked_configuration_refuses_every_change() -> None:
             change()
         assert str(raised.value) == BLOCKED
     assert dn.scope == Scope.SCENARIO
-    assert list(Config.data_nodes) == ["dn"]
+    assert list(Config.data_nodes) == ["default", "dn"]
     Config.unblock_update()
     Config.configure_data_node("other")
-    assert list(Config.data_nodes) == ["dn", "other"]
+    assert list(Config.data_nodes) == ["default", "dn", "other"]
 
 
 def test_reset_restores_a_pristine_registry() -> None:
@@ -349,7 +349,7 @@ def test_reset_restores_a_pristine_registry() -> None:
     Config.configure_job_executions(mode="standalone")
     Config.block_update()
     Config._reset()
-    assert Config.data_nodes == {}
+    assert list(Config.data_nodes) == ["default"]
     assert Config.job_config.mode == "development"
     Config.configure_data_node("dn")
 
@@ -367,7 +367,7 @@ def test_configs_from_elsewhere_are_adopted() -> None:
     old_task = Config.configure_task("t", ident, old_dn, None)
     Config._reset()
     scenario = Config.configure_scenario("s", [old_task])
-    assert list(Config.tasks) == ["t"]
+    assert list(Config.tasks) == ["default", "t"]
     assert Config.data_nodes["a"].storage_type == "csv"
     assert scenario.task_configs[0].input_configs[0].default_path == "a.csv"
 

@@ -131,7 +131,7 @@ def test_load_replaces_the_code_layer(tmp_path: Path) -> None:
     Config._reset()
     Config.configure_data_node("b")
     Config.load(tmp_path / "a.toml")
-    assert list(Config.data_nodes) == ["a"]
+    assert list(Config.data_nodes) == ["default", "a"]
 
 
 def _write(path: Path, text: str) -> Path:
@@ -210,7 +210,7 @@ def test_taipy_section_is_read_as_global_app(tmp_path: Path) -> None:
 def test_bad_files_are_loading_errors(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         Config.load(_write(tmp_path / "bad.toml", text))
-    assert Config.data_nodes == {}
+    assert list(Config.data_nodes) == ["default"]
 
 
 def test_missing_file_is_a_loading_error(tmp_path: Path) -> None:
