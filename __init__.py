@@ -36,6 +36,15 @@ _EXPORTS: dict[str, str] = {
     "EventConsumer": "ledgerflow.service.notifications.events",
     "EventEntityType": "ledgerflow.service.notifications.events",
     "EventOperation": "ledgerflow.service.notifications.events",
+    "Notifier": "ledgerflow.service.notifications.notifier",
+    "CoreEventConsumerBase": "ledgerflow.service.notifications.notifier",
+    "ScenarioId": "ledgerflow.domain.id_types",
+    "SequenceId": "ledgerflow.domain.id_types",
+    "TaskId": "ledgerflow.domain.id_types",
+    "DataNodeId": "ledgerflow.domain.id_types",
+    "CycleId": "ledgerflow.domain.id_types",
+    "JobId": "ledgerflow.domain.id_types",
+    "SubmissionId": "ledgerflow.domain.id_types",
 }
 _API = "ledgerflow.service.api"  # every name in its __all__ is re-exported too
 
@@ -73,5 +82,8 @@ if TYPE_CHECKING:
     from ledgerflow.service.notifications.events import EventConsumer as EventConsumer
     from ledgerflow.service.notifications.events import EventEntityType as EventEntityType
     from ledgerflow.service.notifications.events import EventOperation as EventOperation
+    from ledgerflow.domain.id_types import *  # noqa: F403
+    from ledgerflow.service.notifications.notifier import CoreEventConsumerBase as CoreEventConsumerBase
+    from ledgerflow.service.notifications.notifier import Notifier as Notifier
     from ledgerflow.service.orchestrator import Orchestrator as Core  # noqa: F401
     from ledgerflow.service.orchestrator import Orchestrator as Orchestrator

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from ledgerflow.domain.config import Config
+from ledgerflow.domain.errors import InvalidEventAttributeName, InvalidEventOperation
 from ledgerflow.domain.enums import Status, SubmissionStatus, _NamedIntEnum
 from ledgerflow.service import session
 from ledgerflow.service.stores import open_reader
@@ -78,25 +79,46 @@ _ATTRIBUTES: dict[str, tuple[str, Callable[[Record], Any]]] = {
 }
 
 
+_NOT_SUBMITTED = {EventEntityType.CYCLE, EventEntityType.DATA_NODE, EventEntityType.JOB, EventEntityType.SUBMISSION}
+
+
 @dataclass(frozen=True)
 class Event:
-    """One event of the log, in Taipy's terms; ``payload`` is everything the event recorded."""
+    """One event of the log, in Taipy's terms (same fields, same order, same rules).
+
+    ``position`` (0 for an event not read from the log), ``topic`` and ``payload`` (everything the
+    event recorded) are ledgerflow's additions.
+    """
 
     entity_type: EventEntityType | None
     operation: EventOperation
-    entity_id: str
-    attribute_name: str | None
-    attribute_value: Any
-    metadata: dict[str, Any]
-    creation_date: datetime
-    position: int
-    topic: str
-    payload: dict[str, Any] = field(repr=False)
+    entity_id: str | None = None
+    attribute_name: str | None = None
+    attribute_value: Any = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    creation_date: datetime = field(default_factory=datetime.now)
+    position: int = 0
+    topic: str = ""
+    payload: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.operation is EventOperation.SUBMISSION and self.entity_type in _NOT_SUBMITTED:
+            raise InvalidEventOperation(f"A {self.entity_type} is never submitted: no SUBMISSION event for it.")
+        if self.operation is not EventOperation.UPDATE and self.attribute_name is not None:
+            raise InvalidEventAttributeName(
+                f"A {self.operation} event has no attribute name (got {self.attribute_name!r})."
+            )
 
 
 def events_of(record: Record) -> list[Event]:
     """The events a log record stands for: one, or two for a job created SKIPPED (its creation, then its status)."""
     event = event_of(record)
+    if record.topic == "ledgerflow.submission.created":  # Taipy also tells the submitted entity's subscribers
+        submitted = _KINDS.get(str(record.payload.get("entity_type", "")).lower())
+        if submitted is not None:
+            return [event, replace(event, entity_type=submitted, operation=EventOperation.SUBMISSION,
+                                   entity_id=record.payload["entity_id"])]
+        return [event]
     if record.topic != "ledgerflow.job.created" or record.payload.get("status", 1) == Status.SUBMITTED:
         return [event]
     status = Status(record.payload["status"])
