@@ -45,6 +45,25 @@ _EXPORTS: dict[str, str] = {
     "CycleId": "ledgerflow.domain.id_types",
     "JobId": "ledgerflow.domain.id_types",
     "SubmissionId": "ledgerflow.domain.id_types",
+    "Operator": "ledgerflow.domain.operators",
+    "JoinOperator": "ledgerflow.domain.operators",
+    "ReasonCollection": "ledgerflow.service.entities.reasons",
+    **dict.fromkeys(
+        [
+            "PickleDataNode",
+            "CSVDataNode",
+            "ExcelDataNode",
+            "JSONDataNode",
+            "ParquetDataNode",
+            "SQLTableDataNode",
+            "SQLDataNode",
+            "MongoCollectionDataNode",
+            "InMemoryDataNode",
+            "GenericDataNode",
+            "S3ObjectDataNode",
+        ],
+        "ledgerflow.service.entities.datanode",
+    ),
 }
 _API = "ledgerflow.service.api"  # every name in its __all__ is re-exported too
 
@@ -77,12 +96,12 @@ if TYPE_CHECKING:
     from ledgerflow.domain.enums import Scope as Scope
     from ledgerflow.domain.enums import Status as Status
     from ledgerflow.domain.enums import SubmissionStatus as SubmissionStatus
+    from ledgerflow.domain.id_types import *  # noqa: F403
     from ledgerflow.service.api import *  # noqa: F403
     from ledgerflow.service.notifications.events import Event as Event
     from ledgerflow.service.notifications.events import EventConsumer as EventConsumer
     from ledgerflow.service.notifications.events import EventEntityType as EventEntityType
     from ledgerflow.service.notifications.events import EventOperation as EventOperation
-    from ledgerflow.domain.id_types import *  # noqa: F403
     from ledgerflow.service.notifications.notifier import CoreEventConsumerBase as CoreEventConsumerBase
     from ledgerflow.service.notifications.notifier import Notifier as Notifier
     from ledgerflow.service.orchestrator import Orchestrator as Core  # noqa: F401

@@ -31,6 +31,14 @@ class Cycle(Entity):
         self.frequency = frequency
         self.key = key
 
+    def set_property(self, key: str, value: Any) -> None:
+        """Set one property (``name`` included); None removes it."""
+        self._property_set(key, value)
+
+    @event("PropertySet", topic="ledgerflow.cycle.property_set")
+    def _property_set(self, key: str, value: Any) -> None:
+        pass
+
     def delete(self) -> None:
         """Delete the cycle."""
         self._deleted()

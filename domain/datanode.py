@@ -136,6 +136,14 @@ class DataNode(Migratable, Entity):
     ) -> None:
         pass
 
+    def set_property(self, key: str, value: Any) -> None:
+        """Set one property (``name`` included); None removes it."""
+        self._property_set(key, value)
+
+    @event("PropertySet", topic="ledgerflow.datanode.property_set")
+    def _property_set(self, key: str, value: Any) -> None:
+        pass
+
     def delete(self) -> None:
         """Delete the node (its history stays in the log)."""
         self._deleted()

@@ -78,6 +78,14 @@ class Scenario(Migratable, Entity):
     ) -> None:
         pass
 
+    def set_property(self, key: str, value: Any) -> None:
+        """Set one property (``name`` included); None removes it."""
+        self._property_set(key, value)
+
+    @event("PropertySet", topic="ledgerflow.scenario.property_set")
+    def _property_set(self, key: str, value: Any) -> None:
+        pass
+
     def delete(self) -> None:
         """Delete the scenario (its history stays in the log)."""
         self._deleted()

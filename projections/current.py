@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledgerflow.domain.enums import Status, SubmissionStatus
+from ledgerflow.projections import edits as _edits
 from ledgerflow.projections import subscribers as _subscribers
 from ledgerflow.projections import versions as _versions
 from ledgerflow.projections.records import RecordLike
@@ -28,7 +29,7 @@ from ledgerflow.projections.views import (
 
 __all__ = ["CurrentState", "ReplayGapError"]
 #: The fold steps registered by importing these modules.
-FOLDS = (_subscribers, _versions)
+FOLDS = (_edits, _subscribers, _versions)
 
 
 def _fields(record: RecordLike, *names: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,14 @@ from ledgerflow.service.entities.datanode import DataNode
 from ledgerflow.service.entities.job import Job, Submission
 from ledgerflow.service.entities.scenario import Cycle, Scenario, Sequence
 from ledgerflow.service.entities.task import Task
+from ledgerflow.service.entity_checks import (
+    can_create,
+    is_deletable,
+    is_editable,
+    is_promotable,
+    is_readable,
+    is_submittable,
+)
 from ledgerflow.service.live import live_source
 from ledgerflow.service.notifications.events import on_event
 from ledgerflow.service.notifications.subscriptions import (
@@ -43,6 +52,7 @@ __all__ = [
     "WorkflowMulti",
     "as_of",
     "asubmit",
+    "can_create",
     "cancel_job",
     "clean_all_entities",
     "compare_scenarios",
@@ -50,6 +60,7 @@ __all__ = [
     "create_scenario",
     "delete",
     "delete_job",
+    "delete_jobs",
     "exists",
     "get",
     "get_cycles",
@@ -57,6 +68,7 @@ __all__ = [
     "get_data_nodes",
     "get_entities_by_config_id",
     "get_jobs",
+    "get_label",
     "get_latest_job",
     "get_latest_submission",
     "get_parents",
@@ -67,9 +79,15 @@ __all__ = [
     "get_submissions",
     "get_tasks",
     "history",
+    "is_deletable",
+    "is_editable",
+    "is_promotable",
+    "is_readable",
+    "is_submittable",
     "on_event",
     "replay",
     "rerun",
+    "set",
     "set_primary",
     "settings",
     "submit",
@@ -175,7 +193,7 @@ def get_latest_submission(entity: EntityHandle) -> Submission | None:
     return queries.get_latest_submission(live_source(), entity)
 
 
-def get_parents(entity: EntityHandle | str) -> dict[str, set[EntityHandle]]:
+def get_parents(entity: EntityHandle | str) -> dict[str, builtins.set[EntityHandle]]:
     """The scenarios, sequences and tasks that contain ``entity``."""
     return queries.get_parents(live_source(), entity)
 
@@ -202,3 +220,23 @@ def clean_all_entities(version_number: str) -> bool:
         return False
     delete_version_entities(runtime, version_number)
     return True
+
+
+def delete_jobs() -> None:
+    """Delete every finished job of the visible versions (unfinished ones stay: cancel them first)."""
+    runtime = session.current().runtime
+    for job in queries.get_jobs(live_source()):
+        if job.is_finished():
+            delete_entity(runtime, job.id)
+
+
+def set(entity: EntityHandle) -> None:
+    """Taipy saves an entity with ``set``; every change here is recorded as it is made, so this
+    only checks that the entity still exists (``NonExisting...`` otherwise)."""
+    entity._view()
+
+
+def get_label(entity: EntityHandle | str) -> str:
+    """The entity's label: its owner's label, then its name (or config id)."""
+    handle = get(entity) if isinstance(entity, str) else entity
+    return str(handle.get_label())

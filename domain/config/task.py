@@ -33,7 +33,6 @@ class TaskConfig(Section):
         """The narrowest scope of its data nodes (GLOBAL when it has none)."""
         return min((dn.scope for dn in (*self.input_configs, *self.output_configs)), default=Scope.GLOBAL)
 
-
     @property
     def inputs(self) -> list[DataNodeConfig]:
         """Taipy's alias of ``input_configs``."""

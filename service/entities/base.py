@@ -7,9 +7,11 @@ hands them an earlier state.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ledgerflow.domain.errors import NON_EXISTING, LedgerflowError, NonExistingEntity
+from ledgerflow.service.entities import reasons
+from ledgerflow.service.scenarios.deletion import deletion_refused
 
 if TYPE_CHECKING:
     from ledgerflow.executor.orchestrator import OrchestratorService
@@ -55,6 +57,31 @@ class EntityHandle:
 
     __slots__ = ("_source", "id")
     _table: str = ""
+    #: The handle class of each table, registered by the classes themselves (lets a handle build
+    #: handles of other kinds without importing their modules).
+    _by_table: ClassVar[dict[str, type[EntityHandle]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls._table and cls._table not in EntityHandle._by_table:
+            EntityHandle._by_table[cls._table] = cls
+
+    def _handle(self, table: str, entity_id: str) -> EntityHandle:
+        """The handle of another entity of the same source."""
+        return EntityHandle._by_table[table](entity_id, self._source)
+
+    def _parents(self) -> dict[str, set[EntityHandle]]:
+        """Taipy's ``get_parents()``: the scenarios, sequences and tasks containing the entity."""
+        state: Any = self._source.state
+        direct = set(state.parents.get(self.id, ()))
+        found: dict[str, set[EntityHandle]] = {}
+        tasks = {p for p in direct if p in state.tasks}
+        holders = direct | {p for t in tasks for p in state.parents.get(t, ())}
+        for table, key in (("scenarios", "scenario"), ("sequences", "sequence"), ("tasks", "task")):
+            ids = {p for p in holders if p in getattr(state, table)}
+            if ids:
+                found[key] = {self._handle(table, i) for i in ids}
+        return found
 
     def __init__(self, entity_id: str, source: Source) -> None:
         self.id = entity_id
@@ -84,3 +111,26 @@ class EntityHandle:
     def version(self) -> str:
         """The application version the entity belongs to."""
         return str(self._view().version)
+
+    def is_deletable(self) -> reasons.ReasonCollection:
+        """Truthy when ``ledgerflow.delete`` would delete the entity; else the reasons why not."""
+        found = reasons.exists(self._source, self.id)
+        if found:
+            refused = deletion_refused(self._source, self.id)  # type: ignore[arg-type] # reads .state only
+            if refused is not None:
+                found._add_reason(self.id, refused)
+        return found
+
+    def get_simple_label(self) -> str:
+        """The entity's name, else its config id, else its id."""
+        name = getattr(self, "name", None)
+        return str(name or getattr(self, "config_id", None) or self.id)
+
+    def get_label(self) -> str:
+        """The owner's label, then this entity's (Taipy's ``"scenario > node"``)."""
+        owner_id = getattr(self, "owner_id", None)
+        state: Any = self._source.state
+        owner = state.scenarios.get(owner_id) or state.cycles.get(owner_id) if owner_id else None
+        if owner is None:
+            return self.get_simple_label()
+        return f"{owner.name or getattr(owner, 'config_id', owner.id)} > {self.get_simple_label()}"

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ledgerflow.domain.enums import Scope
 from ledgerflow.domain.errors import NoData
+from ledgerflow.domain.operators import JoinOperator
 from ledgerflow.projections.views import DataNodeView, Edit
 from ledgerflow.runtime import datanodes as commands
+from ledgerflow.runtime.edit_tracking import record_edit
+from ledgerflow.runtime.entity_properties import set_property
 from ledgerflow.service.entities.base import EntityHandle
+from ledgerflow.service.entities.datanode_filter import Condition, filter_value
 from ledgerflow.service.timetravel.recorded_values import read_recorded
+
+if TYPE_CHECKING:
+    from ledgerflow.service.entities.base import Source
 
 log = logging.getLogger("ledgerflow")
 
@@ -21,6 +28,16 @@ class DataNode(EntityHandle):
 
     __slots__ = ()
     _table = "data_nodes"
+    #: Taipy's class of each storage type (``PickleDataNode``...), so ``isinstance`` checks work.
+    _kinds: ClassVar[dict[str, type[DataNode]]] = {}
+
+    def __new__(cls, entity_id: str, source: Source) -> DataNode:
+        if cls is DataNode:
+            view = source.state.data_nodes.get(entity_id)
+            kind = DataNode._kinds.get(view.storage_type) if view is not None else None
+            if kind is not None:
+                return object.__new__(kind)
+        return object.__new__(cls)
 
     def _view(self) -> DataNodeView:
         view: DataNodeView = super()._view()
@@ -42,8 +59,16 @@ class DataNode(EntityHandle):
 
     @property
     def name(self) -> str:
-        """The ``name`` property, or the config id."""
+        """The ``name`` property, or the config id (settable: recorded as an event)."""
         return str(self._view().properties.get("name") or self.config_id)
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        set_property(self._writable(), self.id, "name", value)
+
+    def get_parents(self) -> dict[str, set[EntityHandle]]:
+        """The scenarios, sequences and tasks containing the node (as ``ledgerflow.get_parents``)."""
+        return self._parents()
 
     @property
     def parent_ids(self) -> set[str]:
@@ -94,6 +119,20 @@ class DataNode(EntityHandle):
     def is_valid(self) -> bool:
         """Written, and within its validity period."""
         return self.last_edit_date is not None and datetime.now() <= self.expiration_date
+
+    @property
+    def is_up_to_date(self) -> bool:
+        """Valid, and no data node upstream of it (in any scenario containing it) was written after it."""
+        last = self._view().edits
+        if not self.is_valid:
+            return False
+        mine = last[-1].timestamp
+        state = self._source.state
+        for node_id in _upstream(state, self.id):
+            node = state.data_nodes.get(node_id)
+            if node is not None and node.edits and node.edits[-1].timestamp > mine:
+                return False
+        return True
 
     @property
     def edit_in_progress(self) -> bool:
@@ -173,6 +212,22 @@ class DataNode(EntityHandle):
             extra=extra,
         )
 
+    def filter(self, operators: Condition | list[Condition], join_operator: JoinOperator = JoinOperator.AND) -> Any:
+        """The rows of the value meeting ``(key, value, Operator)`` conditions (see ``datanode_filter``)."""
+        return filter_value(self.read(), operators, join_operator)
+
+    def __getitem__(self, key: Any) -> Any:
+        """``dn[key]``: the value read, then indexed (a column, a slice, a mask...)."""
+        return self.read()[key]
+
+    def track_edit(
+        self, job_id: str | None = None, editor_id: str | None = None, comment: str | None = None, **extra: Any
+    ) -> None:
+        """Record an edit of the current value without writing a new one (who, why); needs a value."""
+        record_edit(
+            self._source.writable(), self._view(), job_id=job_id, editor_id=editor_id, comment=comment, extra=extra
+        )
+
     def lock_edit(self, editor_id: str | None = None) -> None:
         """Take the edit lock (30 minutes when an editor is named)."""
         commands.lock(self._source.writable(), self._view(), editor_id)
@@ -200,3 +255,43 @@ def _edit_dict(edit: Edit) -> dict[str, Any]:
     }
     entry.update(edit.extra)
     return entry
+
+
+def _upstream(state: Any, node_id: str) -> set[str]:
+    """The data nodes a node is computed from, in every scenario containing it."""
+    tasks = state.tasks
+    writers: dict[str, list[str]] = {}
+    for scenario_id in {p for t in state.parents.get(node_id, ()) for p in state.parents.get(t, ()) | {t}}:
+        scenario = state.scenarios.get(scenario_id)
+        for task_id in scenario.task_ids if scenario is not None else ():
+            task = tasks.get(task_id)
+            for output in task.output_ids if task is not None else ():
+                writers.setdefault(output, []).append(task_id)
+    found: set[str] = set()
+    stack = [node_id]
+    while stack:
+        for task_id in writers.get(stack.pop(), ()):
+            for input_id in tasks[task_id].input_ids:
+                if input_id not in found:
+                    found.add(input_id)
+                    stack.append(input_id)
+    return found
+
+
+def _kind(storage_type: str, name: str, doc: str) -> type[DataNode]:
+    kind = type(name, (DataNode,), {"__slots__": (), "__doc__": doc, "__module__": __name__})
+    DataNode._kinds[storage_type] = kind
+    return kind
+
+
+PickleDataNode = _kind("pickle", "PickleDataNode", "A data node stored as a pickle.")
+CSVDataNode = _kind("csv", "CSVDataNode", "A data node stored in a CSV file.")
+ExcelDataNode = _kind("excel", "ExcelDataNode", "A data node stored in an Excel file.")
+JSONDataNode = _kind("json", "JSONDataNode", "A data node stored in a JSON file.")
+ParquetDataNode = _kind("parquet", "ParquetDataNode", "A data node stored in a Parquet file.")
+SQLTableDataNode = _kind("sql_table", "SQLTableDataNode", "A data node stored in a SQL table.")
+SQLDataNode = _kind("sql", "SQLDataNode", "A data node read and written by SQL queries.")
+MongoCollectionDataNode = _kind("mongo_collection", "MongoCollectionDataNode", "A data node in a Mongo collection.")
+InMemoryDataNode = _kind("in_memory", "InMemoryDataNode", "A data node kept in this process's memory.")
+GenericDataNode = _kind("generic", "GenericDataNode", "A data node read and written by user functions.")
+S3ObjectDataNode = _kind("s3_object", "S3ObjectDataNode", "A data node stored as an S3 object.")

@@ -154,7 +154,7 @@ class DetachedDataNode(DataNode):
         return str(self._view().properties.get("name") or self.config_id)
 
     @name.setter
-    def name(self, value: str) -> None:
+    def name(self, value: str | None) -> None:
         self._view().properties["name"] = value
 
 

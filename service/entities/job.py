@@ -79,9 +79,30 @@ class Job(EntityHandle):
         start, end = self.run_at, self.finished_at
         return (end - start).total_seconds() if start and end else None
 
+    @property
+    def pending_duration(self) -> float | None:
+        """Seconds spent PENDING (None if the job was never pending or is still)."""
+        return self._between(Status.PENDING)
+
+    @property
+    def blocked_duration(self) -> float | None:
+        """Seconds spent BLOCKED (None if the job was never blocked or is still)."""
+        return self._between(Status.BLOCKED)
+
+    def _between(self, status: Status) -> float | None:
+        history = self._view().history
+        for i, change in enumerate(history[:-1]):
+            if change.status is status:
+                return (history[i + 1].timestamp - change.timestamp).total_seconds()
+        return None
+
     def is_finished(self) -> bool:
         """Completed, failed, canceled, skipped or abandoned."""
         return self._view().status.is_finished
+
+    def get_simple_label(self) -> str:
+        """The job's id (Taipy's label of a job)."""
+        return self.id
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("is_"):
@@ -132,6 +153,30 @@ class Submission(EntityHandle):
         return self._view().status
 
     status = submission_status
+
+    @property
+    def submitted_at(self) -> datetime | None:
+        """When the first job was submitted."""
+        times = [j.submitted_at for j in self.jobs]
+        return min(times) if times else None
+
+    @property
+    def run_at(self) -> datetime | None:
+        """When the first job started running (None if none ran)."""
+        times = [t for t in (j.run_at for j in self.jobs) if t is not None]
+        return min(times) if times else None
+
+    @property
+    def finished_at(self) -> datetime | None:
+        """When the last job finished (None until they all have)."""
+        times = [j.finished_at for j in self.jobs]
+        return max(t for t in times if t is not None) if times and all(times) else None
+
+    @property
+    def execution_duration(self) -> float | None:
+        """Seconds from the first run to the last end (None until finished, or if nothing ran)."""
+        start, end = self.run_at, self.finished_at
+        return (end - start).total_seconds() if start and end else None
 
     def is_finished(self) -> bool:
         """Completed, failed or canceled."""

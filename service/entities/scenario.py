@@ -7,11 +7,17 @@ from typing import Any
 
 from ledgerflow.domain.dag import TaskNode, build_graph
 from ledgerflow.domain.enums import Frequency
+from ledgerflow.domain.errors import AttributeKeyAlreadyExisted
 from ledgerflow.projections.views import CycleView, ScenarioView, SequenceView
 from ledgerflow.runtime import tags
+from ledgerflow.runtime.entity_properties import set_property
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.datanode import DataNode, _naive
 from ledgerflow.service.entities.task import Submittable, Task
+from ledgerflow.service.notifications.subscribing import Callback, subscribe, unsubscribe
+from ledgerflow.service.scenarios import sequences as sequence_commands
+
+_HANDLE_FIELDS = frozenset({"id", "_source"})
 
 
 class Cycle(EntityHandle):
@@ -24,7 +30,15 @@ class Cycle(EntityHandle):
         view: CycleView = super()._view()
         return view
 
-    name = property(lambda self: self._view().name, doc="The cycle's display name.")
+    @property
+    def name(self) -> str:
+        """The cycle's display name (settable: recorded as an event)."""
+        return str(self._view().name)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        set_property(self._writable(), self.id, "name", value)
+
     start_date = property(lambda self: self._view().start, doc="The first instant of the cycle.")
     end_date = property(lambda self: self._view().end, doc="The last instant of the cycle.")
     creation_date = property(lambda self: self._view().creation_date, doc="When the cycle was created.")
@@ -121,6 +135,14 @@ class Sequence(_TaskGroup):
         """The scenario the sequence belongs to."""
         return Scenario(self._view().scenario_id, self._source)
 
+    def subscribe(self, callback: Callback, params: list[Any] | None = None) -> None:
+        """Call ``callback(*params, sequence, job)`` on the status changes of the sequence's future jobs."""
+        subscribe("sequence", callback, params, self, self._writable(), self._source.visible)
+
+    def unsubscribe(self, callback: Callback, params: list[Any] | None = None) -> None:
+        """Remove a subscription of ``callback``."""
+        unsubscribe("sequence", callback, params, self, self._writable(), self._source.visible)
+
     @property
     def properties(self) -> dict[str, Any]:
         """The sequence's properties (a copy)."""
@@ -143,8 +165,24 @@ class Scenario(_TaskGroup):
 
     @property
     def name(self) -> str | None:
-        """The scenario's name."""
+        """The scenario's name (settable: recorded as an event)."""
         return self._view().name
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        set_property(self._writable(), self.id, "name", value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """``scenario.<key> = value`` records the property ``key`` (Taipy's behaviour); a key naming a
+        sequence, task or data node of the scenario is refused (``AttributeKeyAlreadyExisted``)."""
+        if name in _HANDLE_FIELDS or isinstance(getattr(type(self), name, None), property):
+            object.__setattr__(self, name, value)
+            return
+        if any(name in group for group in (self.sequences, self.tasks, self.data_nodes)):
+            raise AttributeKeyAlreadyExisted(
+                f"Scenario {self.id} has a sequence, task or data node named {name!r}: a property cannot hide it."
+            )
+        set_property(self._writable(), self.id, name, value)
 
     @property
     def creation_date(self) -> datetime:
@@ -190,6 +228,9 @@ class Scenario(_TaskGroup):
         for group in (self.sequences, self.tasks, self.data_nodes):
             if name in group:
                 return group[name]
+        properties = self._view().properties
+        if name in properties:
+            return properties[name]
         raise AttributeError(f"Scenario {self.id} has no sequence, task or data node named {name!r}.")
 
     def has_tag(self, tag: str) -> bool:
@@ -207,3 +248,44 @@ class Scenario(_TaskGroup):
     def set_primary(self) -> None:
         """Make the scenario the primary one of its cycle."""
         tags.set_primary(self._writable(), self.id, self.owner_id)
+
+    def subscribe(self, callback: Callback, params: list[Any] | None = None) -> None:
+        """Call ``callback(*params, scenario, job)`` on the status changes of the scenario's future jobs."""
+        subscribe("scenario", callback, params, self, self._writable(), self._source.visible)
+
+    def unsubscribe(self, callback: Callback, params: list[Any] | None = None) -> None:
+        """Remove a subscription of ``callback``."""
+        unsubscribe("scenario", callback, params, self, self._writable(), self._source.visible)
+
+    # -- sequences (Taipy's rules: see service/scenarios/sequences.py) --------------------------
+    def add_sequence(
+        self, name: str, tasks: list[Task | str], properties: dict[str, Any] | None = None, subscribers: Any = None
+    ) -> None:
+        """Add a sequence of some of the scenario's tasks."""
+        self.add_sequences({name: tasks}, {name: properties or {}})
+
+    def add_sequences(
+        self, sequences: dict[str, list[Task | str]], properties: dict[str, dict[str, Any]] | None = None
+    ) -> None:
+        """Add several sequences ``{name: tasks}`` at once (all or none)."""
+        given = properties or {}
+        wanted = {name: (list(tasks), given.get(name, {})) for name, tasks in sequences.items()}
+        sequence_commands.add_sequences(self._writable(), self.id, wanted)
+
+    def update_sequence(
+        self, name: str, tasks: list[Task | str], properties: dict[str, Any] | None = None, subscribers: Any = None
+    ) -> None:
+        """Replace the tasks (and properties, when given) of the sequence ``name``."""
+        sequence_commands.update_sequence(self._writable(), self.id, name, list(tasks), properties)
+
+    def rename_sequence(self, old_name: str, new_name: str) -> None:
+        """Rename a sequence (its id changes with its name, as in Taipy)."""
+        sequence_commands.rename_sequence(self._writable(), self.id, old_name, new_name)
+
+    def remove_sequence(self, name: str) -> None:
+        """Remove the sequence ``name`` (its tasks stay in the scenario)."""
+        self.remove_sequences([name])
+
+    def remove_sequences(self, names: list[str]) -> None:
+        """Remove several sequences by name."""
+        sequence_commands.remove_sequences(self._writable(), self.id, list(names))

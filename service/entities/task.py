@@ -90,6 +90,10 @@ class Task(Submittable):
         """Ids of the scenarios and sequences that contain the task."""
         return set(self._source.state.parents.get(self.id, ()))
 
+    def get_parents(self) -> dict[str, set[EntityHandle]]:
+        """The scenarios and sequences containing the task."""
+        return self._parents()
+
     def _nodes(self, ids: list[str]) -> dict[str, DataNode]:
         nodes = self._source.state.data_nodes
         return {nodes[i].config_id: DataNode(i, self._source) for i in ids if i in nodes}

@@ -21,8 +21,8 @@ from datetime import datetime
 from typing import Any
 
 from ledgerflow.domain.config import Config
-from ledgerflow.domain.errors import InvalidEventAttributeName, InvalidEventOperation
 from ledgerflow.domain.enums import Status, SubmissionStatus, _NamedIntEnum
+from ledgerflow.domain.errors import InvalidEventAttributeName, InvalidEventOperation
 from ledgerflow.service import session
 from ledgerflow.service.stores import open_reader
 from ledgerflow.storage.codec import Record
@@ -116,8 +116,15 @@ def events_of(record: Record) -> list[Event]:
     if record.topic == "ledgerflow.submission.created":  # Taipy also tells the submitted entity's subscribers
         submitted = _KINDS.get(str(record.payload.get("entity_type", "")).lower())
         if submitted is not None:
-            return [event, replace(event, entity_type=submitted, operation=EventOperation.SUBMISSION,
-                                   entity_id=record.payload["entity_id"])]
+            return [
+                event,
+                replace(
+                    event,
+                    entity_type=submitted,
+                    operation=EventOperation.SUBMISSION,
+                    entity_id=record.payload["entity_id"],
+                ),
+            ]
         return [event]
     if record.topic != "ledgerflow.job.created" or record.payload.get("status", 1) == Status.SUBMITTED:
         return [event]

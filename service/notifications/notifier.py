@@ -36,7 +36,7 @@ class _Registration:
 class Notifier:
     """Registrations to the events of the log (class methods, as in Taipy)."""
 
-    _registrations: dict[str, _Registration] = {}  # noqa: RUF012 - process-wide, as Taipy's
+    _registrations: dict[str, _Registration] = {}
     _lock = threading.Lock()
 
     @classmethod

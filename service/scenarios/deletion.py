@@ -14,6 +14,7 @@ from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.errors import (
     DeletingPrimaryScenario,
     JobNotDeletedException,
+    LedgerflowError,
     NonExistingEntity,
     SubmissionNotDeletedException,
 )
@@ -99,6 +100,15 @@ def delete_entity(runtime: Runtime, entity_id: str) -> None:
     changed one of the entities meanwhile.
     """
     runtime.command(lambda: _deletion_of(runtime, entity_id).aggregates(), reason=f"delete {entity_id}")
+
+
+def deletion_refused(runtime: Runtime, entity_id: str) -> str | None:
+    """Why ``entity_id`` cannot be deleted now (None: it can); nothing is changed."""
+    try:
+        _deletion_of(runtime, entity_id)
+    except LedgerflowError as error:
+        return str(error)
+    return None
 
 
 def _deletion_of(runtime: Runtime, entity_id: str) -> _Deletion:
