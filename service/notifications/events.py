@@ -139,10 +139,13 @@ def event_of(record: Record) -> Event:
     if kind == "version":
         entity_id = entity_id.removeprefix("VERSION_")
     attribute, value = None, None
-    if what == "created":
+    if what in ("created", "recreated"):
         operation = EventOperation.CREATION
     elif what == "deleted":
         operation = EventOperation.DELETION
+    elif what == "property_set":  # Taipy names the update after the property (``name``, ``owner``...)
+        operation = EventOperation.UPDATE
+        attribute, value = record.payload["key"], record.payload["value"]
     else:
         operation = EventOperation.UPDATE
         attribute, read = _ATTRIBUTES.get(f"{kind}.{what}", (what, lambda r: r.payload))
