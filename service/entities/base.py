@@ -127,10 +127,9 @@ class EntityHandle:
         return str(name or getattr(self, "config_id", None) or self.id)
 
     def get_label(self) -> str:
-        """The owner's label, then this entity's (Taipy's ``"scenario > node"``)."""
+        """The owning scenario's label, then this entity's (``"June > sales"``); a scenario's is its own."""
         owner_id = getattr(self, "owner_id", None)
-        state: Any = self._source.state
-        owner = state.scenarios.get(owner_id) or state.cycles.get(owner_id) if owner_id else None
+        owner = self._source.state.scenarios.get(owner_id) if owner_id else None
         if owner is None:
             return self.get_simple_label()
-        return f"{owner.name or getattr(owner, 'config_id', owner.id)} > {self.get_simple_label()}"
+        return f"{owner.name or owner.config_id} > {self.get_simple_label()}"
