@@ -25,7 +25,7 @@ def _configure() -> tuple[object, object, object]:
 
 
 def test_keyed_sections_include_the_default_entry(tp_workdir: Path) -> None:
-    a, task, scenario = _configure()
+    _, task, _ = _configure()
     assert list(Config.data_nodes) == ["default", "a", "b"]
     assert list(Config.tasks) == ["default", "t"]
     assert list(Config.scenarios) == ["default", "s"]
