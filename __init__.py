@@ -45,6 +45,7 @@ _EXPORTS: dict[str, str] = {
     "CycleId": "ledgerflow.domain.id_types",
     "JobId": "ledgerflow.domain.id_types",
     "SubmissionId": "ledgerflow.domain.id_types",
+    "Submittable": "ledgerflow.service.entities.task",
     "Operator": "ledgerflow.domain.operators",
     "JoinOperator": "ledgerflow.domain.operators",
     "ReasonCollection": "ledgerflow.service.entities.reasons",
@@ -62,7 +63,7 @@ _EXPORTS: dict[str, str] = {
             "GenericDataNode",
             "S3ObjectDataNode",
         ],
-        "ledgerflow.service.entities.datanode",
+        "ledgerflow.service.entities.datanode_kinds",
     ),
 }
 _API = "ledgerflow.service.api"  # every name in its __all__ is re-exported too
@@ -97,7 +98,44 @@ if TYPE_CHECKING:
     from ledgerflow.domain.enums import Status as Status
     from ledgerflow.domain.enums import SubmissionStatus as SubmissionStatus
     from ledgerflow.domain.id_types import *  # noqa: F403
+    from ledgerflow.domain.operators import JoinOperator as JoinOperator
+    from ledgerflow.domain.operators import Operator as Operator
     from ledgerflow.service.api import *  # noqa: F403
+    from ledgerflow.service.entities.datanode_kinds import (
+        CSVDataNode as CSVDataNode,
+    )
+    from ledgerflow.service.entities.datanode_kinds import (
+        ExcelDataNode as ExcelDataNode,
+    )
+    from ledgerflow.service.entities.datanode_kinds import (
+        GenericDataNode as GenericDataNode,
+    )
+    from ledgerflow.service.entities.datanode_kinds import (
+        InMemoryDataNode as InMemoryDataNode,
+    )
+    from ledgerflow.service.entities.datanode_kinds import (
+        JSONDataNode as JSONDataNode,
+    )
+    from ledgerflow.service.entities.datanode_kinds import (
+        MongoCollectionDataNode as MongoCollectionDataNode,
+    )
+    from ledgerflow.service.entities.datanode_kinds import (
+        ParquetDataNode as ParquetDataNode,
+    )
+    from ledgerflow.service.entities.datanode_kinds import (
+        PickleDataNode as PickleDataNode,
+    )
+    from ledgerflow.service.entities.datanode_kinds import (
+        S3ObjectDataNode as S3ObjectDataNode,
+    )
+    from ledgerflow.service.entities.datanode_kinds import (
+        SQLDataNode as SQLDataNode,
+    )
+    from ledgerflow.service.entities.datanode_kinds import (
+        SQLTableDataNode as SQLTableDataNode,
+    )
+    from ledgerflow.service.entities.reasons import ReasonCollection as ReasonCollection
+    from ledgerflow.service.entities.task import Submittable as Submittable
     from ledgerflow.service.notifications.events import Event as Event
     from ledgerflow.service.notifications.events import EventConsumer as EventConsumer
     from ledgerflow.service.notifications.events import EventEntityType as EventEntityType

@@ -28,8 +28,15 @@ class DataNode(EntityHandle):
 
     __slots__ = ()
     _table = "data_nodes"
-    #: Taipy's class of each storage type (``PickleDataNode``...), so ``isinstance`` checks work.
+    #: Taipy's class of each storage type (``PickleDataNode``..., in ``datanode_kinds.py``), so
+    #: ``isinstance`` checks work; a subclass naming its ``_storage_type`` registers itself.
     _kinds: ClassVar[dict[str, type[DataNode]]] = {}
+    _storage_type: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls._storage_type:
+            DataNode._kinds[cls._storage_type] = cls
 
     def __new__(cls, entity_id: str, source: Source) -> DataNode:
         if cls is DataNode:
@@ -276,22 +283,3 @@ def _upstream(state: Any, node_id: str) -> set[str]:
                     found.add(input_id)
                     stack.append(input_id)
     return found
-
-
-def _kind(storage_type: str, name: str, doc: str) -> type[DataNode]:
-    kind = type(name, (DataNode,), {"__slots__": (), "__doc__": doc, "__module__": __name__})
-    DataNode._kinds[storage_type] = kind
-    return kind
-
-
-PickleDataNode = _kind("pickle", "PickleDataNode", "A data node stored as a pickle.")
-CSVDataNode = _kind("csv", "CSVDataNode", "A data node stored in a CSV file.")
-ExcelDataNode = _kind("excel", "ExcelDataNode", "A data node stored in an Excel file.")
-JSONDataNode = _kind("json", "JSONDataNode", "A data node stored in a JSON file.")
-ParquetDataNode = _kind("parquet", "ParquetDataNode", "A data node stored in a Parquet file.")
-SQLTableDataNode = _kind("sql_table", "SQLTableDataNode", "A data node stored in a SQL table.")
-SQLDataNode = _kind("sql", "SQLDataNode", "A data node read and written by SQL queries.")
-MongoCollectionDataNode = _kind("mongo_collection", "MongoCollectionDataNode", "A data node in a Mongo collection.")
-InMemoryDataNode = _kind("in_memory", "InMemoryDataNode", "A data node kept in this process's memory.")
-GenericDataNode = _kind("generic", "GenericDataNode", "A data node read and written by user functions.")
-S3ObjectDataNode = _kind("s3_object", "S3ObjectDataNode", "A data node stored as an S3 object.")

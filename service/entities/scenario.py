@@ -11,6 +11,7 @@ from ledgerflow.domain.errors import AttributeKeyAlreadyExisted
 from ledgerflow.projections.views import CycleView, ScenarioView, SequenceView
 from ledgerflow.runtime import tags
 from ledgerflow.runtime.entity_properties import set_property
+from ledgerflow.service.entities import datanode_kinds  # noqa: F401 - registers the storage classes
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.datanode import DataNode, _naive
 from ledgerflow.service.entities.task import Submittable, Task
