@@ -76,6 +76,7 @@ _ATTRIBUTES: dict[str, tuple[str, Callable[[Record], Any]]] = {
     "scenario.tagged": ("tags", lambda r: r.payload["tag"]),
     "scenario.untagged": ("tags", lambda r: r.payload["tag"]),
     "scenario.primary_changed": ("is_primary", lambda r: r.payload["is_primary"]),
+    "sequence.updated": ("tasks", lambda r: list(r.payload["task_ids"])),
 }
 
 

@@ -101,3 +101,21 @@ def test_events_are_validated_as_taipys(tp_workdir: Path) -> None:
         Event(EventEntityType.DATA_NODE, EventOperation.SUBMISSION, "DATANODE_x")
     with pytest.raises(tp.exceptions.InvalidEventAttributeName):
         Event(EventEntityType.SCENARIO, EventOperation.CREATION, "SCENARIO_x", attribute_name="name")
+
+
+def test_sequence_changes_are_events(tp_workdir: Path) -> None:
+    config = _scenario_config()
+    tp.Orchestrator().run()
+    scenario = tp.create_scenario(config)
+    reg, queue = Notifier.register(entity_type=EventEntityType.SEQUENCE)
+    scenario.add_sequence("one", [scenario.t])
+    scenario.update_sequence("one", [])
+    scenario.remove_sequence("one")
+    events = _drain(queue, 3)
+    Notifier.unregister(reg)
+    assert [(e.operation, e.attribute_name) for e in events] == [
+        (EventOperation.CREATION, None),
+        (EventOperation.UPDATE, "tasks"),
+        (EventOperation.DELETION, None),
+    ]
+    assert events[1].attribute_value == []
