@@ -46,6 +46,7 @@ _EXPORTS: dict[str, str] = {
     "JobId": "ledgerflow.domain.id_types",
     "SubmissionId": "ledgerflow.domain.id_types",
     "Submittable": "ledgerflow.service.entities.task",
+    "Edit": "ledgerflow.domain.edit_entry",
     "Operator": "ledgerflow.domain.operators",
     "JoinOperator": "ledgerflow.domain.operators",
     "ReasonCollection": "ledgerflow.service.entities.reasons",
@@ -93,6 +94,7 @@ def _load(name: str) -> Any:
 
 if TYPE_CHECKING:
     from ledgerflow.domain.config import Config as Config
+    from ledgerflow.domain.edit_entry import Edit as Edit
     from ledgerflow.domain.enums import Frequency as Frequency
     from ledgerflow.domain.enums import Scope as Scope
     from ledgerflow.domain.enums import Status as Status

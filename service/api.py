@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import warnings
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +56,7 @@ __all__ = [
     "can_create",
     "cancel_job",
     "clean_all_entities",
+    "clean_all_entities_by_version",
     "compare_scenarios",
     "create_global_data_node",
     "create_scenario",
@@ -211,6 +213,14 @@ def tag(scenario: Scenario, tag: str) -> None:
 def untag(scenario: Scenario, tag: str) -> None:
     """Remove a tag from a scenario."""
     _untag(scenario, tag)
+
+
+def clean_all_entities_by_version(version_number: str) -> bool:
+    """Taipy's deprecated name of ``clean_all_entities``."""
+    warnings.warn(
+        "clean_all_entities_by_version() is deprecated: use clean_all_entities()", DeprecationWarning, stacklevel=2
+    )
+    return clean_all_entities(version_number)
 
 
 def clean_all_entities(version_number: str) -> bool:

@@ -142,3 +142,11 @@ def test_exceptions_have_taipys_names() -> None:
     missing = [n for n in names if not isinstance(getattr(tp.exceptions, n, None), type)]
     assert missing == []
     assert issubclass(tp.exceptions.NonExistingScenario, tp.exceptions.ModelNotFound)
+
+
+def test_taipys_deprecated_clean_alias_warns(config: Any) -> None:
+    tp.create_scenario(config)
+    version = tp.get_scenarios()[0].version
+    with pytest.warns(DeprecationWarning):
+        assert tp.clean_all_entities_by_version(version)
+    assert tp.get_scenarios() == []
