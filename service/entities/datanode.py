@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ledgerflow.domain.enums import Scope
-from ledgerflow.domain.errors import NoData
+from ledgerflow.domain.errors import NoData, NonExistingEntity
 from ledgerflow.domain.operators import JoinOperator
 from ledgerflow.projections.views import DataNodeView, Edit
 from ledgerflow.runtime import datanodes as commands
@@ -72,6 +72,17 @@ class DataNode(EntityHandle):
     @name.setter
     def name(self, value: str | None) -> None:
         set_property(self._writable(), self.id, "name", value)
+
+    def __getattr__(self, name: str) -> Any:
+        """A property of the node read as an attribute (``dn.sheet_name``), as in Taipy."""
+        if not name.startswith("_"):
+            try:
+                properties = self._view().properties
+            except NonExistingEntity as gone:  # hasattr() must get an AttributeError
+                raise AttributeError(f"{name!r}: {gone}") from None
+            if name in properties:
+                return properties[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def get_parents(self) -> dict[str, set[EntityHandle]]:
         """The scenarios, sequences and tasks containing the node (as ``ledgerflow.get_parents``)."""

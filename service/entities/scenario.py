@@ -14,6 +14,7 @@ from ledgerflow.runtime.entity_properties import set_property
 from ledgerflow.service.entities import datanode_kinds  # noqa: F401 - registers the storage classes
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.datanode import DataNode, _naive
+from ledgerflow.service.entities.reasons import ReasonCollection, submittable
 from ledgerflow.service.entities.task import Submittable, Task
 from ledgerflow.service.notifications.subscribing import Callback, subscribe, unsubscribe
 from ledgerflow.service.scenarios import sequences as sequence_commands
@@ -110,9 +111,9 @@ class _TaskGroup(Submittable):
         """Data nodes both written and read by tasks."""
         return self._as_nodes(self._classified()[2])
 
-    def is_ready_to_run(self) -> bool:
-        """Whether every input is written and not locked."""
-        return all(node.is_ready_for_reading for node in self.get_inputs())
+    def is_ready_to_run(self) -> ReasonCollection:
+        """Whether every input is written and not locked: a ``ReasonCollection``, false with the reasons."""
+        return submittable(self._source, self.id)
 
     def data_nodes_being_edited(self) -> set[DataNode]:
         """Data nodes with an edit lock held."""

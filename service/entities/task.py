@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledgerflow.domain.config import Config, resolve_function
 from ledgerflow.domain.enums import Scope
+from ledgerflow.domain.errors import NonExistingEntity
 from ledgerflow.projections.views import TaskView
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.datanode import DataNode
@@ -89,6 +90,20 @@ class Task(Submittable):
     def parent_ids(self) -> set[str]:
         """Ids of the scenarios and sequences that contain the task."""
         return set(self._source.state.parents.get(self.id, ()))
+
+    def __getattr__(self, name: str) -> Any:
+        """A property of the task, or one of its data nodes by config id, read as an attribute."""
+        if not name.startswith("_"):
+            try:
+                view = self._view()
+            except NonExistingEntity as gone:  # hasattr() must get an AttributeError
+                raise AttributeError(f"{name!r}: {gone}") from None
+            if name in view.properties:
+                return view.properties[name]
+            nodes = self.data_nodes
+            if name in nodes:
+                return nodes[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def get_parents(self) -> dict[str, set[EntityHandle]]:
         """The scenarios and sequences containing the task."""

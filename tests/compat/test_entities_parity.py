@@ -22,7 +22,7 @@ def double(x: int) -> int:
 
 
 def _scenario_config() -> Any:
-    a = Config.configure_data_node("a", default_data=1)
+    a = Config.configure_data_node("a", default_data=1, team="ops")
     b = Config.configure_data_node("b")
     c = Config.configure_data_node("c", storage_type="json")
     t1 = Config.configure_task("t1", plus_one, a, b)
@@ -71,6 +71,17 @@ def test_is_up_to_date_follows_upstream_writes(scenario: Any) -> None:
     assert not scenario.b.is_up_to_date and not scenario.c.is_up_to_date
 
 
+def test_properties_read_as_attributes_and_readiness_reasons(scenario: Any) -> None:
+    assert scenario.a.team == "ops"
+    with pytest.raises(AttributeError):
+        _ = scenario.a.no_such_property
+    assert scenario.t1.b == scenario.b  # a task's data nodes by config id
+    assert scenario.is_ready_to_run()
+    scenario.a.lock_edit("bob")
+    ready = scenario.is_ready_to_run()
+    assert not ready and "is being edited" in ready.reasons
+
+
 def test_filter_track_edit_and_parents(scenario: Any) -> None:
     scenario.a.write([{"x": 1, "y": "a"}, {"x": 2, "y": "b"}, {"x": 3, "y": "b"}])
     op = tp.Operator
@@ -116,6 +127,7 @@ def test_entities_that_do_not_exist_raise_taipys_exceptions(scenario: Any) -> No
         tp.get(node.id)
     with pytest.raises(tp.exceptions.NonExistingDataNode):
         node.read()
+    assert not hasattr(node, "some_property")  # an AttributeError, as hasattr needs
     with pytest.raises(tp.exceptions.NonExistingScenario):
         tp.get("SCENARIO_s_00000000-0000-0000-0000-000000000000")
     with pytest.raises(tp.exceptions.ModelNotFound):
