@@ -28,6 +28,7 @@ from ledgerflow.service import session
 from ledgerflow.service.entities.datanode import DataNode
 from ledgerflow.service.entities.scenario import Scenario
 from ledgerflow.service.live import live_source
+from ledgerflow.service.scenarios.creation_checks import check_data_nodes, check_scenario
 
 
 def _ensure_cycle(config: ScenarioConfig, when: datetime, version: str, new: list[Entity]) -> str | None:
@@ -61,6 +62,7 @@ def create_scenario(config: ScenarioConfig, creation_date: datetime | None = Non
     on the log's latest state and is durable on return; when another process created the same
     shared entity at the same moment, it is built again on that one (as Taipy reuses it).
     """
+    check_scenario(config)
     current = session.current()
     runtime, version = current.runtime, current.version.name
     when = creation_date or datetime.now()
@@ -156,6 +158,7 @@ def create_global_data_node(config: DataNodeConfig) -> DataNode:
         raise DataNodeConfigIsNotGlobal(
             f'DataNode config "{config.id}" has scope {config.scope.name}: configure it with scope=Scope.GLOBAL.'
         )
+    check_data_nodes([config])
     current = session.current()
     runtime = current.runtime
     created: list[str] = []

@@ -150,3 +150,17 @@ def test_taipys_deprecated_clean_alias_warns(config: Any) -> None:
     with pytest.warns(DeprecationWarning):
         assert tp.clean_all_entities_by_version(version)
     assert tp.get_scenarios() == []
+
+
+def test_creation_refuses_what_taipy_refuses(tp_workdir: Path) -> None:
+    table = Config.configure_data_node("table", storage_type="sql_table", db_name="db", db_engine="sqlite")
+    out = Config.configure_data_node("out")
+    needs_table = Config.configure_scenario("needs_table", [Config.configure_task("read", plus_one, table, out)])
+    t1 = Config.configure_task("t1", plus_one, Config.configure_data_node("x"), Config.configure_data_node("y"))
+    t2 = Config.configure_task("t2", plus_one, Config.data_nodes["y"], Config.configure_data_node("z"))
+    stray = Config.configure_scenario("stray", [t1], sequences={"seq": [t2]})
+    with pytest.raises(tp.exceptions.MissingRequiredProperty, match="table_name"):
+        tp.create_scenario(needs_table)
+    with pytest.raises(tp.exceptions.SequenceTaskConfigDoesNotExistInSameScenarioConfig):
+        tp.create_scenario(stray)
+    assert tp.get_scenarios() == []
