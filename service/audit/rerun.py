@@ -207,7 +207,7 @@ def _run(plan: _Plan, job: JobAggregate, backends: Backends) -> JobRerun:
 
 def rerun(submission: str | Submission) -> RerunReport:
     """Re-execute a finished submission's jobs on their recorded inputs; report what reproduced."""
-    current = session.current()
+    current = session.for_writing()
     original_id = submission if isinstance(submission, str) else submission.id
     return rerun_in(current.runtime, original_id, current.visible, current.backends)
 

@@ -78,7 +78,7 @@ def _subscribers(runtime: Runtime, entity_id: str) -> Subscribers | None:
 def _subscribe(kind: str, callback: Callback, params: Any, entity: Any) -> None:
     reference = _reference(callback)
     values = _recordable(params, f"subscribe_{kind}({reference})")
-    runtime = session.current().runtime
+    runtime = session.for_writing().runtime
 
     def add() -> list[Subscribers]:
         changed = []
@@ -96,7 +96,7 @@ def _subscribe(kind: str, callback: Callback, params: Any, entity: Any) -> None:
 def _unsubscribe(kind: str, callback: Callback, params: Any, entity: Any) -> None:
     reference = function_reference(callback)
     values = None if params is None else _recordable(params, f"unsubscribe_{kind}({reference})")
-    runtime = session.current().runtime
+    runtime = session.for_writing().runtime
 
     def remove() -> list[Subscribers]:
         changed = []

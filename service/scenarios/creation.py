@@ -33,7 +33,7 @@ from ledgerflow.service.live import live_source
 def _ensure_cycle(config: ScenarioConfig, when: datetime, version: str, new: list[Entity]) -> str | None:
     if config.frequency is None:
         return None
-    runtime = session.current().runtime
+    runtime = session.for_writing().runtime
     window = cycle_window(config.frequency, when)
     key = natural_key("CYCLE", int(config.frequency), window.start.isoformat(), version)
     existing = runtime.state.by_key.get(key)
@@ -61,7 +61,7 @@ def create_scenario(config: ScenarioConfig, creation_date: datetime | None = Non
     on the log's latest state and is durable on return; when another process created the same
     shared entity at the same moment, it is built again on that one (as Taipy reuses it).
     """
-    current = session.current()
+    current = session.for_writing()
     runtime, version = current.runtime, current.version.name
     when = creation_date or datetime.now()
     new_id = scenario_id(config.id)
@@ -156,7 +156,7 @@ def create_global_data_node(config: DataNodeConfig) -> DataNode:
         raise DataNodeConfigIsNotGlobal(
             f'DataNode config "{config.id}" has scope {config.scope.name}: configure it with scope=Scope.GLOBAL.'
         )
-    current = session.current()
+    current = session.for_writing()
     runtime = current.runtime
     created: list[str] = []
 
