@@ -20,8 +20,7 @@ from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.domain.ids import entity_kind
@@ -98,18 +97,17 @@ class Viewer:
         kind, entity = query.get("type", "").strip(), query.get("entity", "").strip()
 
         async def events() -> AsyncIterator[str]:
-            after = (
-                int(after_text) if after_text.isdigit() else await anyio.to_thread.run_sync(self.reader.last_position)
-            )
+            last = self.reader.last_position
+            after = int(after_text) if after_text.isdigit() else await anyio.to_thread.run_sync(last)
             yield f"event: ready\ndata: {after}\n\n"
             while not await request.is_disconnected():
-                last = await anyio.to_thread.run_sync(self.reader.last_position)
-                if last > after:
-                    found = await anyio.to_thread.run_sync(self._read, after + 1, last, kind, entity)
+                end = await anyio.to_thread.run_sync(last)
+                if end > after:
+                    found = await anyio.to_thread.run_sync(self._read, after + 1, end, kind, entity)
                     for event in found:
                         yield f"data: {json.dumps(event, default=str)}\n\n"
-                    after = last
-                    yield f"event: position\ndata: {last}\n\n"
+                    after = end
+                    yield f"event: position\ndata: {end}\n\n"
                 await anyio.sleep(_POLL_SECONDS)
 
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -130,6 +128,20 @@ class Viewer:
                 }
                 for e in found
             ]
+
+
+def _static_files() -> Callable[[Request], Response]:
+    """The viewer's own script and style sheet, and nothing else."""
+    kinds = {".js": "text/javascript", ".css": "text/css"}
+    files = {path.name: (path.read_bytes(), kinds[path.suffix]) for path in (HERE / "static").iterdir()}
+
+    def endpoint(request: Request) -> Response:
+        found = files.get(str(request.path_params["name"]))
+        if found is None:
+            return Response("Not Found", status_code=404, media_type="text/plain")
+        return Response(found[0], media_type=found[1], headers={"Cache-Control": "max-age=300"})
+
+    return endpoint
 
 
 def create_app(reader: Reader, token: str | None = None) -> Starlette:
@@ -181,7 +193,7 @@ def create_app(reader: Reader, token: str | None = None) -> Starlette:
         ),
         route("/events", "events.html", lambda r, v, ln: pages.events_page(reader, v.position, q(r.query_params))),
         Route("/events/stream", viewer.stream, methods=["GET"]),
-        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        Route("/static/{name}", _static_files(), methods=["GET"]),
     ]
     app = Starlette(routes=routes)
     app.add_middleware(Guard, token=token)

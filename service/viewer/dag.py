@@ -80,8 +80,8 @@ def layered_svg(graph: ScenarioGraph, link: Callable[[str], str]) -> str:
     where: dict[str, tuple[float, float]] = {}
     for column, layer in enumerate(layers):
         offset = (tallest - len(layer)) * (_H + _GAP_Y) / 2
-        for row, node in enumerate(layer):
-            where[node] = (_MARGIN + column * (_W + _GAP_X), _MARGIN + offset + row * (_H + _GAP_Y))
+        for row, node_id in enumerate(layer):
+            where[node_id] = (_MARGIN + column * (_W + _GAP_X), _MARGIN + offset + row * (_H + _GAP_Y))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="dag" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(graph.scenario_id)}">',

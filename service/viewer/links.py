@@ -31,7 +31,9 @@ class Links:
         return self.prefix + path + ("?" + urlencode(params) if params else "")
 
     def entity(self, entity_id: str) -> str:
-        """The page of an entity (tasks, sequences and cycles: the generic entity page)."""
+        """The page of an entity (tasks, sequences and cycles: the generic entity page; versions: their page)."""
+        if entity_id.startswith("VERSION_"):
+            return self.to("/versions")
         page = _PAGES.get(entity_kind(entity_id) or "", "entity")
         return self.to(f"/{page}/{quote(entity_id, safe='')}")
 

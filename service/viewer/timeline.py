@@ -129,10 +129,10 @@ def timeline_svg(timeline: Timeline, link: Callable[[str], str]) -> str:
                 f'fill="{colour}"><title>{escape(span.status)}: {span.end - span.start:.3f}s</title></rect>'
             )
         end_x = _LABEL + (bar.spans[-1].end if bar.spans else 0.0) * scale
-        colour = END_COLOURS.get(bar.status)
-        if colour is not None:
+        end = END_COLOURS.get(bar.status)
+        if end is not None:
             parts.append(
-                f'<rect x="{end_x - 1:.1f}" y="{y + 1}" width="4" height="{_ROW - 6}" fill="{colour}">'
+                f'<rect x="{end_x - 1:.1f}" y="{y + 1}" width="4" height="{_ROW - 6}" fill="{end}">'
                 f"<title>{escape(bar.status)}</title></rect>"
             )
         parts.append("</g>")

@@ -81,7 +81,8 @@ def present(value: Any, rows: int = _ROWS) -> Preview:
     if _is_table(value):
         head = value.head(rows)
         columns = [str(c) for c in head.columns]
-        cells = [[_short(str(i), 40), *(_short(repr(c), 60) for c in row)] for i, row in zip(head.index, head.values)]
+        rows_of = zip(head.index, head.values, strict=True)
+        cells = [[_short(str(i), 40), *(_short(repr(c), 60) for c in row)] for i, row in rows_of]
         return Preview("table", columns=["", *columns], rows=cells, total_rows=len(value))
     return Preview("text", _short(repr(value)))
 

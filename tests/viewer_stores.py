@@ -1,0 +1,93 @@
+"""Stores the viewer's tests look at, made by running the example apps and a hostile one through the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+TESTS = Path(__file__).parent
+EXAMPLES = TESTS.parent / "examples"
+
+HOSTILE_APP = textwrap.dedent(
+    """
+    import sys
+    import ledgerflow as lf
+    from ledgerflow import Config
+    from viewer_tasks import HOSTILE, Tripwire, shout
+
+    words = Config.configure_data_node("words", default_data="</code>" + HOSTILE)
+    loud = Config.configure_data_node("loud")
+    trap = Config.configure_data_node("trap")
+    shouting = Config.configure_task("shouting", shout, words, loud)
+    config = Config.configure_scenario("hostile", [shouting], additional_data_node_configs=[trap])
+
+    if __name__ == "__main__":
+        lf.Orchestrator().run()
+        scenario = lf.create_scenario(config, name=HOSTILE)
+        scenario.add_tag('"><img src=x onerror=alert(1)>')
+        scenario.trap.write(Tripwire(400_000), comment="big value")
+        submission = lf.submit(scenario, wait=True)
+        scenario.words.write("<b>second</b>" + HOSTILE, editor_id=HOSTILE, comment="<i>" + HOSTILE + "</i>")
+        print(scenario.id, submission.id, scenario.trap.id, scenario.words.id)
+        lf.Orchestrator().stop()
+    """
+)
+
+STANDALONE_APP = textwrap.dedent(
+    """
+    import sys, time
+    import ledgerflow as lf
+    from ledgerflow import Config
+    from viewer_tasks import slow_double
+
+    Config.configure_core(mode="experiment", version_number="live")
+    Config.configure_job_executions(mode="standalone", max_nb_of_workers=2)
+    a = Config.configure_data_node("a", default_data=1)
+    b = Config.configure_data_node("b")
+    c = Config.configure_data_node("c")
+    first = Config.configure_task("first", slow_double, a, b)
+    second = Config.configure_task("second", slow_double, b, c)
+    config = Config.configure_scenario("slow", [first, second])
+
+    if __name__ == "__main__":
+        lf.Orchestrator().run()
+        submission = lf.submit(lf.create_scenario(config))
+        print(submission.id, flush=True)
+        submission.wait()
+        lf.Orchestrator().stop()
+    """
+)
+
+
+def environment() -> dict[str, str]:
+    """The environment of the apps and the CLI: the tests' modules importable."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERFLOW_")}
+    env["PYTHONPATH"] = str(TESTS)
+    return env
+
+
+def ledgerflow(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the ``ledgerflow`` command in ``cwd``."""
+    command = [sys.executable, "-m", "ledgerflow.cli", *args]
+    return subprocess.run(command, cwd=cwd, env=environment(), capture_output=True, text=True, timeout=180)
+
+
+def workflow_store(folder: Path) -> Path:
+    """The workflow example run twice (February, then January): two submissions, a value that changed."""
+    shutil.copy(EXAMPLES / "workflow" / "main.py", folder / "main.py")
+    for month in ("February", "January"):
+        done = ledgerflow(folder, "run", "main.py", "--experiment", "forecast", month)
+        assert done.returncode == 0, done.stderr
+    return folder
+
+
+def hostile_store(folder: Path) -> list[str]:
+    """A store full of markup in names, tags, comments and values: scenario, submission, trap and words ids."""
+    (folder / "main.py").write_text(HOSTILE_APP)
+    done = ledgerflow(folder, "run", "main.py", "--development")
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()[-4:]
