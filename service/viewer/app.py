@@ -29,7 +29,7 @@ from ledgerflow.service.viewer import entity_pages, pages
 from ledgerflow.service.viewer.guard import Guard
 from ledgerflow.service.viewer.links import Links
 from ledgerflow.service.viewer.reading import LiveView, Reader
-from ledgerflow.service.viewer.timeline import END_COLOURS, SPAN_COLOURS
+from ledgerflow.service.viewer.timeline import END_COLOURS, SPAN_COLOURS, duration
 
 __all__ = ["create_app", "template_environment"]
 
@@ -41,6 +41,7 @@ def template_environment() -> Environment:
     """The Jinja2 templates of the viewer (and of ``ledgerflow report``), autoescaped."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
     env.filters["when"] = _when
+    env.filters["duration"] = duration
     env.filters["short"] = lambda text, n=12: (text or "")[:n]
     env.globals["span_colours"] = SPAN_COLOURS
     env.globals["end_colours"] = END_COLOURS

@@ -15,7 +15,7 @@ from html import escape
 from ledgerflow.domain.enums import Status
 from ledgerflow.projections.views import JobView
 
-__all__ = ["Bar", "Span", "Timeline", "timeline_of", "timeline_svg"]
+__all__ = ["Bar", "Span", "Timeline", "duration", "timeline_of", "timeline_svg"]
 
 SPAN_COLOURS = {
     "SUBMITTED": "#cfd8dc",
@@ -98,6 +98,15 @@ def timeline_of(jobs: list[JobView], tasks: dict[str, str], workers: dict[str, s
     return Timeline(bars, _seconds(end, start), start, running)
 
 
+def duration(seconds: float) -> str:
+    """A duration as people read it: 850 ms, 2.35 s, 3 min 5 s."""
+    if seconds < 1:
+        return f"{seconds * 1000:.3g} ms"
+    if seconds < 120:
+        return f"{seconds:.2f} s"
+    return f"{int(seconds // 60)} min {int(seconds % 60)} s"
+
+
 def timeline_svg(timeline: Timeline, link: Callable[[str], str]) -> str:
     """The timeline as an SVG Gantt chart."""
     total = max(timeline.seconds, 0.001)
@@ -111,7 +120,7 @@ def timeline_svg(timeline: Timeline, link: Callable[[str], str]) -> str:
         x = _LABEL + _WIDTH * tick / 4
         parts.append(
             f'<line x1="{x:.0f}" y1="18" x2="{x:.0f}" y2="{height}" stroke="#e0e0e0"/>'
-            f'<text x="{x:.0f}" y="12" font-size="10" text-anchor="middle">{total * tick / 4:.2f}s</text>'
+            f'<text x="{x:.0f}" y="12" font-size="10" text-anchor="middle">{duration(total * tick / 4)}</text>'
         )
     for row, bar in enumerate(timeline.bars):
         y = 24 + row * _ROW
@@ -126,7 +135,7 @@ def timeline_svg(timeline: Timeline, link: Callable[[str], str]) -> str:
             colour = SPAN_COLOURS.get(span.status, "#e0e0e0")
             parts.append(
                 f'<rect class="span" x="{x:.1f}" y="{y + 3}" width="{width:.1f}" height="{_ROW - 10}" '
-                f'fill="{colour}"><title>{escape(span.status)}: {span.end - span.start:.3f}s</title></rect>'
+                f'fill="{colour}"><title>{escape(span.status)}: {duration(span.end - span.start)}</title></rect>'
             )
         end_x = _LABEL + (bar.spans[-1].end if bar.spans else 0.0) * scale
         end = END_COLOURS.get(bar.status)
