@@ -22,17 +22,21 @@ HOSTILE_APP = textwrap.dedent(
     words = Config.configure_data_node("words", default_data="</code>" + HOSTILE)
     loud = Config.configure_data_node("loud")
     trap = Config.configure_data_node("trap")
+    table = Config.configure_data_node("table")
     shouting = Config.configure_task("shouting", shout, words, loud)
-    config = Config.configure_scenario("hostile", [shouting], additional_data_node_configs=[trap])
+    config = Config.configure_scenario("hostile", [shouting], additional_data_node_configs=[trap, table])
 
     if __name__ == "__main__":
         lf.Orchestrator().run()
         scenario = lf.create_scenario(config, name=HOSTILE)
         scenario.add_tag('"><img src=x onerror=alert(1)>')
         scenario.trap.write(Tripwire(400_000), comment="big value")
+        import pandas as pd
+        scenario.table.write(pd.DataFrame({"city": ["Oslo", HOSTILE], "sales": [10, 20]}))
+        scenario.table.write(pd.DataFrame({"city": ["Oslo", HOSTILE], "sales": [10, 25], "new": [1, 2]}))
         submission = lf.submit(scenario, wait=True)
         scenario.words.write("<b>second</b>" + HOSTILE, editor_id=HOSTILE, comment="<i>" + HOSTILE + "</i>")
-        print(scenario.id, submission.id, scenario.trap.id, scenario.words.id)
+        print(scenario.id, submission.id, scenario.trap.id, scenario.words.id, scenario.table.id)
         lf.Orchestrator().stop()
     """
 )
@@ -86,8 +90,8 @@ def workflow_store(folder: Path) -> Path:
 
 
 def hostile_store(folder: Path) -> list[str]:
-    """A store full of markup in names, tags, comments and values: scenario, submission, trap and words ids."""
+    """A store full of markup in names, tags, comments and values: scenario, submission, trap, words, table ids."""
     (folder / "main.py").write_text(HOSTILE_APP)
     done = ledgerflow(folder, "run", "main.py", "--development")
     assert done.returncode == 0, done.stderr
-    return done.stdout.split()[-4:]
+    return done.stdout.split()[-5:]

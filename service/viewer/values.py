@@ -82,7 +82,7 @@ def present(value: Any, rows: int = _ROWS) -> Preview:
         head = value.head(rows)
         columns = [str(c) for c in head.columns]
         rows_of = zip(head.index, head.values, strict=True)
-        cells = [[_short(str(i), 40), *(_short(repr(c), 60) for c in row)] for i, row in rows_of]
+        cells = [[_short(str(i), 40), *(_short(str(c), 60) for c in row)] for i, row in rows_of]
         return Preview("table", columns=["", *columns], rows=cells, total_rows=len(value))
     return Preview("text", _short(repr(value)))
 
@@ -99,6 +99,14 @@ def diff_values(before: Any, after: Any) -> Diff:
     return Diff("text", lines[:_DIFF_LINES])
 
 
+def _same_cell(old: Any, new: Any) -> bool:
+    """Equal cells, both missing (NaN) included."""
+    try:
+        return bool(old == new) or (old != old and new != new)
+    except (TypeError, ValueError):
+        return repr(old) == repr(new)
+
+
 def _table_diff(before: Any, after: Any) -> Diff:
     old_columns, new_columns = [str(c) for c in before.columns], [str(c) for c in after.columns]
     result = Diff(
@@ -112,8 +120,8 @@ def _table_diff(before: Any, after: Any) -> Diff:
     for index in [i for i in before.index if i in after.index][:10_000]:
         for column in shared:
             old, new = before.at[index, column], after.at[index, column]
-            if repr(old) != repr(new):
-                result.changed.append([str(index), str(column), _short(repr(old), 80), _short(repr(new), 80)])
+            if not _same_cell(old, new):
+                result.changed.append([str(index), str(column), _short(str(old), 80), _short(str(new), 80)])
                 if len(result.changed) >= _DIFF_LINES:
                     return result
     if not (result.changed or result.added_columns or result.removed_columns) and len(before) == len(after):

@@ -171,7 +171,7 @@ def test_hostile_text_is_escaped_everywhere(hostile: tuple[Path, list[str]]) -> 
 def test_previews_read_only_what_the_page_shows(
     hostile: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder, (scenario, submission, trap, _words) = hostile
+    folder, (scenario, submission, trap, *_) = hostile
     marks = tmp_path / "unpickled.txt"
     monkeypatch.setenv("TRIPWIRE_FILE", str(marks))
     with open_for_viewing(folder / ".ledgerflow", None) as reader, TestClient(create_app(reader)) as client:
@@ -181,6 +181,16 @@ def test_previews_read_only_what_the_page_shows(
         page = client.get(f"/datanode/{trap}").text
         assert "Tripwire(400000 bytes)" in page
     assert marks.read_text().count("unpickled") == 1
+
+
+def test_tables_are_shown_as_tables_and_compared_by_rows_and_columns(hostile: tuple[Path, list[str]]) -> None:
+    folder, (*_, table) = hostile
+    with open_for_viewing(folder / ".ledgerflow", None) as reader, TestClient(create_app(reader)) as client:
+        page = client.get(f"/datanode/{table}", params={"a": 1, "b": 2}).text
+    assert re.search(r'<table class="value"><thead><tr><th></th><th>city</th><th>sales</th><th>new</th>', page)
+    assert "2 of 2 rows" in page and "Columns added: new." in page and "Rows: 2 → 2." in page
+    assert '<td>1</td><td>sales</td><td class="del">20</td><td class="add">25</td>' in page
+    assert "<script>alert" not in page
 
 
 def test_a_token_is_needed_when_one_is_set(workflow: Path) -> None:
