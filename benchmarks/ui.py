@@ -85,13 +85,14 @@ def run_ui(ctx: Context) -> Figures:
                 joiner = "&" if "?" in address else "?"
                 timed = get(f"past_{kind}{round_number}", f"{address}{joiner}as_of={position}", expected)
                 past.setdefault(kind, []).append(timed)
+        events = reader.last_position()
     every_live = [t for times in live.values() for t in times]
     every_past = [t for times in past.values() for t in times]
     figures: Figures = {"page_p95_ms": _p95(every_live), "as_of_p95_ms": _p95(every_past)}
     figures |= {f"{kind}_ms": statistics.median(times) for kind, times in live.items()}
     figures |= {f"past_{kind}_ms": statistics.median(times) for kind, times in past.items()}
     figures["pages"] = len(every_live) + len(every_past)
-    figures["store_events"] = reader.last_position()
+    figures["store_events"] = events
     return figures
 
 
