@@ -80,6 +80,9 @@ def ledgerflow(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=cwd, env=environment(), capture_output=True, text=True, timeout=180)
 
 
+EXAMPLE_APPS = ("seed", "standalone", "workflow", "production")
+
+
 def workflow_store(folder: Path) -> Path:
     """The workflow example run twice (February, then January): two submissions, a value that changed."""
     shutil.copy(EXAMPLES / "workflow" / "main.py", folder / "main.py")
@@ -95,3 +98,31 @@ def hostile_store(folder: Path) -> list[str]:
     done = ledgerflow(folder, "run", "main.py", "--development")
     assert done.returncode == 0, done.stderr
     return done.stdout.split()[-5:]
+
+
+def example_store(name: str, folder: Path) -> Path:
+    """The store of one example app, run as its docstring says (production: 0.1, then 2.0 with migrations)."""
+    source = EXAMPLES / name
+    for path in source.glob("*.py"):
+        shutil.copy(path, folder / path.name)
+    runs: list[tuple[str, ...]] = {
+        "seed": (("python", "main.py"),),
+        "standalone": (("python", "main.py"),),
+        "workflow": (("ledgerflow", "run", "main.py", "--experiment", "forecast", "February"),),
+        "production": (
+            ("ledgerflow", "run", "main.py", "--production", "0.1"),
+            ("copy", "main_v2_migrations.py"),
+            ("ledgerflow", "run", "main.py", "--production", "2.0"),
+        ),
+    }[name]
+    for step in runs:
+        if step[0] == "copy":
+            shutil.copy(folder / step[1], folder / "main.py")
+            continue
+        if step[0] == "python":
+            command = [sys.executable, *step[1:]]
+            done = subprocess.run(command, cwd=folder, env=environment(), capture_output=True, text=True, timeout=180)
+        else:
+            done = ledgerflow(folder, *step[1:])
+        assert done.returncode == 0, done.stderr
+    return folder

@@ -14,7 +14,7 @@ pytest.importorskip("starlette", reason="the viewer needs the ui extra: pip inst
 
 from starlette.routing import Route
 from starlette.testclient import TestClient
-from viewer_stores import hostile_store, ledgerflow, workflow_store
+from viewer_stores import EXAMPLE_APPS, example_store, hostile_store, ledgerflow, workflow_store
 
 from ledgerflow.commands.ui import open_for_viewing
 from ledgerflow.service.viewer.app import create_app
@@ -79,6 +79,23 @@ def test_every_page_of_the_workflow_example_answers(client: TestClient) -> None:
     assert "forecast" in overview and "Experiment" in overview and "COMPLETED" in overview
     scenario = next(text for path, text in pages.items() if path.startswith("/scenario/") and "as_of" not in path)
     assert "<svg" in scenario and "production_orders" in scenario and "110.0" in scenario
+
+
+@pytest.mark.parametrize("name", EXAMPLE_APPS)
+def test_every_example_app_store_is_shown_and_reported(name: str, tmp_path: Path) -> None:
+    folder = example_store(name, tmp_path)
+    with open_for_viewing(folder / ".ledgerflow", None) as reader, TestClient(create_app(reader)) as client:
+        pages = _walk(client)
+    assert any(path.startswith("/scenario/") for path in pages)
+    if name == "production":
+        assert re.search(r"<td>2\.0</td>\s*<td>0\.1</td>\s*<td>4</td>", pages["/versions"])
+    submissions = sorted({p.split("?")[0] for p in pages if p.startswith("/submission/") and "/timeline" not in p})
+    assert bool(submissions) == (name in ("standalone", "workflow"))  # seed and production only create scenarios
+    for path in submissions[:2]:
+        target = tmp_path / "report.html"
+        done = ledgerflow(folder, "report", path.split("/")[-1], "-o", str(target))
+        assert done.returncode == 0, done.stderr
+        assert "The log is intact" in target.read_text()
 
 
 def test_the_timeline_part_and_the_static_files(client: TestClient) -> None:
