@@ -16,6 +16,7 @@ from ledgerflow.service import queries
 from ledgerflow.service.entities.base import Source
 from ledgerflow.service.history import LogEvent
 from ledgerflow.service.viewer.links import Links
+from ledgerflow.service.viewer.past_pages import existing
 from ledgerflow.service.viewer.reading import Reader
 from ledgerflow.service.viewer.timeline import timeline_of, timeline_svg
 from ledgerflow.service.viewer.values import diff_values, preview, read_edit
@@ -126,8 +127,16 @@ def datanode_page(view: Source, reader: Reader, node_id: str, query: dict[str, s
         "first": first,
         "second": second,
         "diff": diff,
-        "parents": sorted(state.parents.get(node_id, ())) if node_id in state.data_nodes else [],
+        "parents": _parents(view, reader, node_id),
     }
+
+
+def _parents(view: Source, reader: Reader, node_id: str) -> list[str]:
+    """The tasks and scenarios that contained the node then (from the live index)."""
+    parents = sorted(reader.live().state.parents.get(node_id, ()))
+    tasks = set(existing(view, "tasks", [p for p in parents if p.startswith("TASK_")]))
+    scenarios = set(existing(view, "scenarios", [p for p in parents if p.startswith("SCENARIO_")]))
+    return [p for p in parents if p in tasks or p in scenarios]
 
 
 def entity_page(view: Source, reader: Reader, entity_id: str) -> dict[str, Any]:
@@ -138,7 +147,8 @@ def entity_page(view: Source, reader: Reader, entity_id: str) -> dict[str, Any]:
         record = getattr(state, table).get(entity_id)
         if record is not None:
             facts = {name: getattr(record, name) for name in record.__slots__ if not name.startswith("_")}
-            jobs = state.task_jobs.get(entity_id, []) if table == "tasks" else []
+            live = reader.live().state.task_jobs.get(entity_id, []) if table == "tasks" else []
+            jobs = existing(view, "jobs", live)
             return {
                 "entity_id": entity_id,
                 "kind": table[:-1],

@@ -21,7 +21,8 @@ from ledgerflow.service.manage_versions import compare_configs, list_versions
 from ledgerflow.service.timetravel import parse_when
 from ledgerflow.service.viewer.dag import dag_svg
 from ledgerflow.service.viewer.links import Links
-from ledgerflow.service.viewer.reading import Reader
+from ledgerflow.service.viewer.past_pages import family_state, recent_created
+from ledgerflow.service.viewer.reading import LiveView, Reader
 from ledgerflow.service.viewer.values import preview
 
 __all__ = ["events_page", "overview", "scenario_page", "versions_page"]
@@ -46,18 +47,36 @@ def _recent(values: Any, count: int, skip: int = 0) -> list[Any]:
 def overview(view: Source, reader: Reader, page: int) -> dict[str, Any]:
     """Versions, cycles, recent scenarios and submissions, and the audit state."""
     state = view.state
-    scenarios = _recent(state.scenarios.values(), PAGE_SIZE, page * PAGE_SIZE)
-    return {
-        "versions": list_versions(state),
-        "cycles": [(c, len(state.cycle_scenarios.get(c.id, []))) for c in state.cycles.values()],
-        "scenarios": scenarios,
-        "scenario_count": len(state.scenarios),
-        "page": page,
-        "more": (page + 1) * PAGE_SIZE < len(state.scenarios),
-        "submissions": _recent(state.submissions.values(), 20),
-        "submission_count": len(state.submissions),
-        "audit": reader.audit,
+    context: dict[str, Any] = {"versions": list_versions(state), "page": page, "audit": reader.audit}
+    if isinstance(view, LiveView):
+        return context | {
+            "cycles": [(c, len(state.cycle_scenarios.get(c.id, []))) for c in state.cycles.values()],
+            "scenarios": _recent(state.scenarios.values(), PAGE_SIZE, page * PAGE_SIZE),
+            "scenario_count": len(state.scenarios),
+            "more": (page + 1) * PAGE_SIZE < len(state.scenarios),
+            "submissions": _recent(state.submissions.values(), 20),
+            "submission_count": len(state.submissions),
+        }
+    position = view.state.position
+    wanted = PAGE_SIZE * (page + 1)
+    created = recent_created(reader, "ledgerflow.scenario.created", position, wanted + 1)
+    return context | {
+        "cycles": [(c, None) for c in _views(state.cycles, recent_created(reader, _CYCLES, position, 100))],
+        "scenarios": _views(state.scenarios, created[page * PAGE_SIZE : wanted]),
+        "scenario_count": None,
+        "more": len(created) > wanted,
+        "submissions": _views(state.submissions, recent_created(reader, _SUBMISSIONS, position, 20)),
+        "submission_count": None,
     }
+
+
+_CYCLES = "ledgerflow.cycle.created"
+_SUBMISSIONS = "ledgerflow.submission.created"
+
+
+def _views(table: Any, ids: list[str]) -> list[Any]:
+    """The records of ``ids`` that existed (a past view folds each on lookup)."""
+    return [found for found in (table.get(i) for i in ids) if found is not None]
 
 
 def scenario_page(view: Source, reader: Reader, links: Links, scenario_id: str) -> dict[str, Any]:
@@ -65,7 +84,7 @@ def scenario_page(view: Source, reader: Reader, links: Links, scenario_id: str) 
     scenario = queries.get(view, scenario_id)
     if not scenario_id.startswith("SCENARIO_"):
         raise NonExistingEntity(f"{scenario_id} is not a scenario.")
-    state = view.state
+    state = family_state(reader, view, scenario_id)
     record = state.scenarios[scenario_id]
     graph = scenario_graph(state, scenario_id, moment_of(view))
     nodes = []

@@ -247,3 +247,23 @@ def test_report_is_one_self_contained_file(workflow: Path, client: TestClient, t
     assert re.search(r"<code>[0-9a-f]{64}</code>", page) or re.search(r"<code>[0-9a-z:]{20,}</code>", page)
     missing = ledgerflow(workflow, "report", "SUBMISSION_nothing", "-o", str(tmp_path / "x.html"))
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
+
+
+def test_past_pages_fold_only_a_family_yet_draw_what_a_full_fold_draws(workflow: Path) -> None:
+    from ledgerflow.service.graph import scenario_graph
+    from ledgerflow.service.viewer.past_pages import family_state, recent_created
+
+    with open_for_viewing(workflow / ".ledgerflow", None, audit=False) as reader:
+        live = reader.live()
+        (scenario_id,) = live.state.scenarios
+        first = reader.store.events_of(scenario_id)[0].position
+        for position in range(first, live.position + 1):
+            view = reader.at(position)
+            moment = view.moment
+            assert moment is not None
+            family = family_state(reader, view, scenario_id)
+            whole = view._state.completed()
+            assert scenario_graph(family, scenario_id, moment) == scenario_graph(whole, scenario_id, moment)
+            assert family.entity_submissions.get(scenario_id) == whole.entity_submissions.get(scenario_id)
+            created = recent_created(reader, "ledgerflow.submission.created", position, 5)
+            assert created == list(reversed(list(whole.submissions)))[:5]
