@@ -267,3 +267,37 @@ def test_past_pages_fold_only_a_family_yet_draw_what_a_full_fold_draws(workflow:
             assert family.entity_submissions.get(scenario_id) == whole.entity_submissions.get(scenario_id)
             created = recent_created(reader, "ledgerflow.submission.created", position, 5)
             assert created == list(reversed(list(whole.submissions)))[:5]
+
+
+def test_listening_beyond_this_host_needs_the_printed_token(workflow: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    from viewer_stores import environment
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "ledgerflow.cli", "ui", "--host", "0.0.0.0", "--port", str(port)]
+    env = environment() | {"COLUMNS": "300"}
+    server = subprocess.Popen(command, cwd=workflow, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        token = re.search(r"\?token=([\w-]+)", line)
+        assert token is not None, line
+        for _ in range(100):
+            try:
+                refused = httpx.get(f"http://127.0.0.1:{port}/")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert refused.status_code == 401
+        admitted = httpx.get(f"http://127.0.0.1:{port}/", params={"token": token.group(1)})
+        assert admitted.status_code == 200 and "Overview" in admitted.text
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
