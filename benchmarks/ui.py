@@ -57,7 +57,7 @@ def run_ui(ctx: Context) -> Figures:
         raise RuntimeError("ui needs the large store: the harness did not provide it")
     rng = random.Random(SEED)
     with open_for_viewing(Path(ctx.store), None, audit=False) as reader:
-        state = reader.live().state  # untimed: opening is cold_start's figure
+        state = reader.load().state  # untimed, as `ledgerflow ui` does before it listens
         scenarios = [
             s for s, view in state.scenarios.items() if view.task_ids and state.task_jobs.get(view.task_ids[-1])
         ]

@@ -80,7 +80,7 @@ def ui(
     if token is None and not _loopback(host):
         token = secrets.token_urlsafe(24)
     with open_for_viewing(storage_folder, event_store) as reader:
-        reader.live()
+        reader.load()
         address = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
         console.print(f"ledgerflow viewer of {reader.store.where}: [bold]{address}[/bold]", highlight=False)
         uvicorn.run(create_app(reader, token=token), host=host, port=port, log_level="warning")

@@ -57,26 +57,15 @@ def overview(view: Source, reader: Reader, page: int) -> dict[str, Any]:
             "submissions": _recent(state.submissions.values(), 20),
             "submission_count": len(state.submissions),
         }
-    position = view.state.position
-    wanted = PAGE_SIZE * (page + 1)
-    created = recent_created(reader, "ledgerflow.scenario.created", position, wanted + 1)
+    scenarios = recent_created(reader, view, "scenarios", PAGE_SIZE + 1, page * PAGE_SIZE)
     return context | {
-        "cycles": [(c, None) for c in _views(state.cycles, recent_created(reader, _CYCLES, position, 100))],
-        "scenarios": _views(state.scenarios, created[page * PAGE_SIZE : wanted]),
+        "cycles": [(c, None) for c in recent_created(reader, view, "cycles", 100)],
+        "scenarios": scenarios[:PAGE_SIZE],
         "scenario_count": None,
-        "more": len(created) > wanted,
-        "submissions": _views(state.submissions, recent_created(reader, _SUBMISSIONS, position, 20)),
+        "more": len(scenarios) > PAGE_SIZE,
+        "submissions": recent_created(reader, view, "submissions", 20),
         "submission_count": None,
     }
-
-
-_CYCLES = "ledgerflow.cycle.created"
-_SUBMISSIONS = "ledgerflow.submission.created"
-
-
-def _views(table: Any, ids: list[str]) -> list[Any]:
-    """The records of ``ids`` that existed (a past view folds each on lookup)."""
-    return [found for found in (table.get(i) for i in ids) if found is not None]
 
 
 def scenario_page(view: Source, reader: Reader, links: Links, scenario_id: str) -> dict[str, Any]:

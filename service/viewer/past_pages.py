@@ -10,11 +10,12 @@ for a few entities only, so here they come from narrower folds:
   versions — folded from their own events up to the position, in log order. Exact for that
   family: colours, staleness and the cache model come out as a full fold would give them.
 - ``existing``: ids of a live index that existed at the position (each looked up lazily).
-- ``recent_created``: the newest entities of a kind created at or before the position, found
-  by reading only that kind's creation events, backwards from the position in growing windows.
+- ``recent_created``: the newest entities of a kind created at or before the position: the
+  live table (in creation order) cut at the position, each looked up as it was then.
 
-Which jobs belonged to a task, and which submissions to an entity, is read from the live
-indexes: a job or submission deleted since the position is not shown in the past.
+Which jobs belonged to a task, which submissions to an entity, and which scenarios,
+submissions and cycles existed are read from the live indexes: an entity deleted since the
+position is not shown in the past pages (``lf.as_of`` and ``ledgerflow show --as-of`` show it).
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ from ledgerflow.service.viewer.reading import LiveView, Reader
 from ledgerflow.storage.codec import Record
 
 __all__ = ["existing", "family_state", "recent_created"]
-
-_WINDOW = 2_000
 
 
 def existing(view: Any, table: str, ids: Iterable[str]) -> list[str]:
@@ -68,22 +67,34 @@ def family_state(reader: Reader, view: Any, scenario_id: str) -> CurrentState:
     return family
 
 
-def recent_created(reader: Reader, topic: str, position: int, count: int) -> list[str]:
-    """The ids of the last ``count`` entities created (``topic``) at or before ``position``, newest first."""
-    found: list[str] = []
-    until, window = position, _WINDOW
+def recent_created(reader: Reader, view: Any, table: str, count: int, skip: int = 0) -> list[Any]:
+    """The last ``count`` (after ``skip``) entities of ``table`` created at or before the view's position.
+
+    The live table keeps its entities in the order they were created, so a binary search on their
+    creation positions (one indexed read each) finds where the position cuts it; each entity
+    before the cut is then looked up as it was then.
+    """
+    rows = list(getattr(reader.live().state, table).values())
+    position = view.position
+
+    def created(index: int) -> int:
+        events = reader.store.events_of(rows[index].id)
+        return events[0].position if events else 0
+
     with reader.lock:
-        while until > 0 and len(found) < count:
-            after = max(until - window, 0)
-            page = [r.originator_id for r in _read_all(reader, topic, after, until)]
-            found.extend(reversed(page))
-            until, window = after, window * 4
-    return found[:count]
-
-
-def _read_all(reader: Reader, topic: str, after: int, until: int) -> list[Record]:
-    records: list[Record] = []
-    while batch := reader.store.read(after, 1_000, until, [topic]):
-        records.extend(batch)
-        after = batch[-1].position
-    return records
+        low, high = 0, len(rows)
+        while low < high:
+            middle = (low + high) // 2
+            if created(middle) <= position:
+                low = middle + 1
+            else:
+                high = middle
+    past = getattr(view.state, table)
+    found: list[Any] = []
+    for row in reversed(rows[:low]):
+        then = past.get(row.id)
+        if then is not None:
+            found.append(then)
+            if len(found) >= count + skip:
+                break
+    return found[skip:]

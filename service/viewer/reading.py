@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -104,6 +104,14 @@ class Reader:
                     self._state.apply_all(self.store.iter_records(after=self._state.position, until=last), new=True)
                     self._state.position = last
             return LiveView(self._state, self._backends)
+
+    def load(self) -> LiveView:
+        """The live view with every part of its checkpoint loaded (so the first pages need not wait)."""
+        with self.lock:
+            view = self.live()
+            for part in fields(CurrentState):
+                getattr(view.state, part.name)
+            return view
 
     def at(self, position: int) -> PastView:
         """The store as of ``position`` (kept for the next pages at the same position)."""

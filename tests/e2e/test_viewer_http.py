@@ -265,7 +265,7 @@ def test_past_pages_fold_only_a_family_yet_draw_what_a_full_fold_draws(workflow:
             whole = view._state.completed()
             assert scenario_graph(family, scenario_id, moment) == scenario_graph(whole, scenario_id, moment)
             assert family.entity_submissions.get(scenario_id) == whole.entity_submissions.get(scenario_id)
-            created = recent_created(reader, "ledgerflow.submission.created", position, 5)
+            created = [s.id for s in recent_created(reader, view, "submissions", 5)]
             assert created == list(reversed(list(whole.submissions)))[:5]
 
 
