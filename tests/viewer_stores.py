@@ -17,7 +17,7 @@ HOSTILE_APP = textwrap.dedent(
     import sys
     import ledgerflow as lf
     from ledgerflow import Config
-    from viewer_tasks import HOSTILE, Tripwire, shout
+    from viewer_tasks import HOSTILE, Tripwire, explode, shout
 
     words = Config.configure_data_node("words", default_data="</code>" + HOSTILE)
     loud = Config.configure_data_node("loud")
@@ -25,6 +25,8 @@ HOSTILE_APP = textwrap.dedent(
     table = Config.configure_data_node("table")
     shouting = Config.configure_task("shouting", shout, words, loud)
     config = Config.configure_scenario("hostile", [shouting], additional_data_node_configs=[trap, table])
+    ruin = Config.configure_data_node("ruin")
+    breaking = Config.configure_scenario("breaking", [Config.configure_task("exploding", explode, words, ruin)])
 
     if __name__ == "__main__":
         lf.Orchestrator().run()
@@ -35,7 +37,10 @@ HOSTILE_APP = textwrap.dedent(
         scenario.table.write(pd.DataFrame({"city": ["Oslo", HOSTILE], "sales": [10, 20]}))
         scenario.table.write(pd.DataFrame({"city": ["Oslo", HOSTILE], "sales": [10, 25], "new": [1, 2]}))
         submission = lf.submit(scenario, wait=True)
+        rerun = lf.rerun(submission)
+        failed = lf.submit(lf.create_scenario(breaking), wait=True)
         scenario.words.write("<b>second</b>" + HOSTILE, editor_id=HOSTILE, comment="<i>" + HOSTILE + "</i>")
+        print(rerun.submission.jobs[0].id, failed.jobs[0].id)
         print(scenario.id, submission.id, scenario.trap.id, scenario.words.id, scenario.table.id)
         lf.Orchestrator().stop()
     """
@@ -67,37 +72,43 @@ STANDALONE_APP = textwrap.dedent(
 )
 
 
-def environment() -> dict[str, str]:
-    """The environment of the apps and the CLI: the tests' modules importable."""
+def environment(event_store: str | None = None) -> dict[str, str]:
+    """The environment of the apps and the CLI: the tests' modules importable, the store's URL if given."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERFLOW_")}
     env["PYTHONPATH"] = str(TESTS)
+    if event_store:
+        env["LEDGERFLOW_EVENT_STORE"] = event_store
     return env
 
 
-def ledgerflow(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def ledgerflow(cwd: Path, *args: str, event_store: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run the ``ledgerflow`` command in ``cwd``."""
     command = [sys.executable, "-m", "ledgerflow.cli", *args]
-    return subprocess.run(command, cwd=cwd, env=environment(), capture_output=True, text=True, timeout=180)
+    env = environment(event_store)
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=180)
 
 
 EXAMPLE_APPS = ("seed", "standalone", "workflow", "production")
 
 
-def workflow_store(folder: Path) -> Path:
+def workflow_store(folder: Path, event_store: str | None = None) -> Path:
     """The workflow example run twice (February, then January): two submissions, a value that changed."""
     shutil.copy(EXAMPLES / "workflow" / "main.py", folder / "main.py")
     for month in ("February", "January"):
-        done = ledgerflow(folder, "run", "main.py", "--experiment", "forecast", month)
+        done = ledgerflow(folder, "run", "main.py", "--experiment", "forecast", month, event_store=event_store)
         assert done.returncode == 0, done.stderr
     return folder
 
 
 def hostile_store(folder: Path) -> list[str]:
-    """A store full of markup in names, tags, comments and values: scenario, submission, trap, words, table ids."""
+    """A store full of markup in names, tags, comments, values and errors.
+
+    Its ids: the re-run job, the failed job, the scenario, its submission, the trap, words and table nodes.
+    """
     (folder / "main.py").write_text(HOSTILE_APP)
     done = ledgerflow(folder, "run", "main.py", "--development")
     assert done.returncode == 0, done.stderr
-    return done.stdout.split()[-5:]
+    return done.stdout.split()[-7:]
 
 
 def example_store(name: str, folder: Path) -> Path:

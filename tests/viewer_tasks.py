@@ -31,6 +31,10 @@ def shout(text: str) -> str:
     return text.upper() + HOSTILE
 
 
+def explode(text: str) -> str:
+    raise ValueError("cannot take " + HOSTILE)
+
+
 def slow_double(x: int) -> int:
     time.sleep(float(os.environ.get("SLOW_SECONDS", "2")))
     return x * 2

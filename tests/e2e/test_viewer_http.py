@@ -188,7 +188,7 @@ def test_hostile_text_is_escaped_everywhere(hostile: tuple[Path, list[str]]) -> 
 def test_previews_read_only_what_the_page_shows(
     hostile: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder, (scenario, submission, trap, *_) = hostile
+    folder, (_rerun, _failed, scenario, submission, trap, *_) = hostile
     marks = tmp_path / "unpickled.txt"
     monkeypatch.setenv("TRIPWIRE_FILE", str(marks))
     with open_for_viewing(folder / ".ledgerflow", None) as reader, TestClient(create_app(reader)) as client:
@@ -208,6 +208,16 @@ def test_tables_are_shown_as_tables_and_compared_by_rows_and_columns(hostile: tu
     assert "2 of 2 rows" in page and "Columns added: new." in page and "Rows: 2 → 2." in page
     assert '<td>1</td><td>sales</td><td class="del">20</td><td class="add">25</td>' in page
     assert "<script>alert" not in page
+
+
+def test_a_failed_job_shows_its_traceback_and_a_rerun_its_verdict(hostile: tuple[Path, list[str]]) -> None:
+    folder, (rerun, failed, *_) = hostile
+    with open_for_viewing(folder / ".ledgerflow", None) as reader, TestClient(create_app(reader)) as client:
+        broken = client.get(f"/job/{failed}").text
+        again = client.get(f"/job/{rerun}").text
+    assert "s-failed" in broken and '<pre class="traceback">' in broken
+    assert "ValueError: cannot take &lt;script&gt;" in broken and "viewer_tasks.py" in broken
+    assert re.search(r'<dd id="verdict">re-run of JOB_shouting_[^:]+: 1 of 1 output\(s\) reproduced</dd>', again)
 
 
 def test_a_token_is_needed_when_one_is_set(workflow: Path) -> None:
@@ -301,3 +311,16 @@ def test_listening_beyond_this_host_needs_the_printed_token(workflow: Path) -> N
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.postgres
+def test_a_store_on_postgresql_is_shown_and_reported(postgres_url: str, tmp_path: Path) -> None:
+    folder = workflow_store(tmp_path, event_store=postgres_url)
+    with open_for_viewing(folder / ".ledgerflow", postgres_url) as reader, TestClient(create_app(reader)) as client:
+        pages = _walk(client)
+        assert "110.0" in next(text for path, text in pages.items() if path.startswith("/scenario/"))
+        submission = re.findall(r'href="/submission/(SUBMISSION_[^"?]+)"', pages["/"])[0]
+    target = tmp_path / "report.html"
+    done = ledgerflow(folder, "report", submission, "-o", str(target), event_store=postgres_url)
+    assert done.returncode == 0, done.stderr
+    assert "The log is intact" in target.read_text()
