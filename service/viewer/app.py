@@ -25,6 +25,7 @@ from starlette.routing import Route
 from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.domain.ids import entity_kind
 from ledgerflow.service.history import read_events
+from ledgerflow.service.timetravel import TimeTravelError
 from ledgerflow.service.viewer import entity_pages, pages
 from ledgerflow.service.viewer.guard import Guard
 from ledgerflow.service.viewer.links import Links
@@ -34,6 +35,8 @@ from ledgerflow.service.viewer.timeline import END_COLOURS, SPAN_COLOURS, durati
 __all__ = ["create_app", "template_environment"]
 
 HERE = Path(__file__).parent
+#: What a page shows: its template's context, from the request, the view of the store and the page's links.
+Build = Callable[[Request, Any, Links], dict[str, Any]]
 _POLL_SECONDS = 0.5
 
 
@@ -63,8 +66,11 @@ class Viewer:
         self.reader = reader
         self.env = template_environment()
 
-    def page(self, template: str, build: Callable[[Any, Links], dict[str, Any]]) -> Callable[[Request], Response]:
-        """A route that renders ``template`` with what ``build(view, links)`` returns."""
+    def page(self, template: str, build: Build) -> Callable[[Request], Response]:
+        """An endpoint that renders ``template`` with what ``build(request, view, links)`` returns.
+
+        An unknown id answers 404, a point in time that cannot be travelled to 400, with the reason.
+        """
 
         def endpoint(request: Request) -> Response:
             with self.reader.lock:
@@ -72,11 +78,11 @@ class Viewer:
                     view = self.reader.view(request.query_params.get("as_of"))
                     past = not isinstance(view, LiveView)
                     links = Links(view.position if past else None, request.scope.get("root_path", ""))
-                    context = build(view, links) | {"request": request}
+                    context = build(request, view, links) | {"request": request}
                     return HTMLResponse(self._render(template, view, links, past, context))
                 except LedgerflowError as error:
-                    body = self.env.get_template("error.html").render(message=str(error), links=Links(None))
-                    return HTMLResponse(body, status_code=404)
+                    body = self.env.get_template("error.html").render(message=str(error))
+                    return HTMLResponse(body, status_code=400 if isinstance(error, TimeTravelError) else 404)
 
         return endpoint
 
@@ -148,17 +154,12 @@ def _static_files() -> Callable[[Request], Response]:
 def create_app(reader: Reader, token: str | None = None) -> Starlette:
     """The viewer of ``reader``'s store; with ``token``, every request must carry it."""
     viewer = Viewer(reader)
-    q = dict
 
     def param(request: Request, name: str) -> str:
         return str(request.path_params.get(name, ""))
 
-    def route(path: str, template: str, build: Callable[[Request, Any, Links], dict[str, Any]]) -> Route:
-        def endpoint(request: Request) -> Response:
-            page = viewer.page(template, lambda view, links: build(request, view, links))
-            return page(request)
-
-        return Route(path, endpoint, methods=["GET"])
+    def route(path: str, template: str, build: Build) -> Route:
+        return Route(path, viewer.page(template, build), methods=["GET"])
 
     def page_number(request: Request) -> int:
         text = request.query_params.get("page", "0")
@@ -181,7 +182,7 @@ def create_app(reader: Reader, token: str | None = None) -> Starlette:
         route(
             "/datanode/{id}",
             "datanode.html",
-            lambda r, v, ln: entity_pages.datanode_page(v, reader, param(r, "id"), q(r.query_params)),
+            lambda r, v, ln: entity_pages.datanode_page(v, reader, param(r, "id"), dict(r.query_params)),
         ),
         route("/entity/{id}", "entity.html", lambda r, v, ln: entity_pages.entity_page(v, reader, param(r, "id"))),
         route(
@@ -192,7 +193,7 @@ def create_app(reader: Reader, token: str | None = None) -> Starlette:
                 | {"migrations": pages.migrations(reader, v.position)}
             ),
         ),
-        route("/events", "events.html", lambda r, v, ln: pages.events_page(reader, v.position, q(r.query_params))),
+        route("/events", "events.html", lambda r, v, ln: pages.events_page(reader, v.position, dict(r.query_params))),
         Route("/events/stream", viewer.stream, methods=["GET"]),
         Route("/static/{name}", _static_files(), methods=["GET"]),
     ]

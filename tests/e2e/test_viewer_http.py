@@ -160,9 +160,9 @@ def test_unknown_ids_and_bad_positions_are_reported_escaped(client: TestClient) 
     missing = client.get("/scenario/SCENARIO_<b>nothing<b>")
     assert missing.status_code == 404 and "<b>nothing" not in missing.text and "&lt;b&gt;" in missing.text
     nonsense = client.get("/", params={"as_of": "<script>x</script>"})
-    assert nonsense.status_code == 404 and "<script>x" not in nonsense.text
+    assert nonsense.status_code == 400 and "<script>x" not in nonsense.text
     assert "is not a point in time" in nonsense.text
-    assert client.get("/", params={"as_of": "999999"}).status_code == 404
+    assert client.get("/", params={"as_of": "999999"}).status_code == 400
     assert client.get("/datanode/DATANODE_x", params={"v": "../../etc/passwd"}).status_code == 404
 
 
