@@ -8,6 +8,7 @@ stays quick on a store of millions of events.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from itertools import islice
 from typing import Any
@@ -16,9 +17,9 @@ from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
 from ledgerflow.service import queries
 from ledgerflow.service.entities.base import Source
 from ledgerflow.service.graph import scenario_graph
-from ledgerflow.service.history import LogEvent, read_events
+from ledgerflow.service.history import LogEvent, history_of, read_events
 from ledgerflow.service.manage_versions import compare_configs, list_versions
-from ledgerflow.service.timetravel import parse_when
+from ledgerflow.service.timetravel import parse_when, position_at
 from ledgerflow.service.viewer.dag import dag_svg
 from ledgerflow.service.viewer.links import Links
 from ledgerflow.service.viewer.past_pages import family_state, recent_created
@@ -152,12 +153,30 @@ def events_page(reader: Reader, position: int, filters: dict[str, str]) -> dict[
         since = 1
     else:
         since = max(position - EVENTS_SHOWN + 1, 1)
+    family = bool(entity) and filters.get("family") == "1"
     with reader.lock:
-        found = read_events(reader.store, since, until, (kind,) if kind else (), (entity,) if entity else ())
+        if family:
+            found: Iterable[LogEvent] = _family_events(reader, entity, since, until, kind)
+        else:
+            found = read_events(reader.store, since, until, (kind,) if kind else (), (entity,) if entity else ())
         listed = list(islice(found, EVENTS_SHOWN + 1))
     return {
         "events": listed[:EVENTS_SHOWN],
         "more": len(listed) > EVENTS_SHOWN,
-        "filters": {"entity": entity, "type": kind, "since": since_text, "until": until_text},
+        "filters": {"entity": entity, "type": kind, "since": since_text, "until": until_text, "family": family},
         "last": position,
     }
+
+
+def _family_events(
+    reader: Reader, entity: str, since: int | datetime, until: int | datetime, kind: str
+) -> list[LogEvent]:
+    """An entity's history with its children (``ledgerflow history``), within the position bounds."""
+    first = since if isinstance(since, int) else position_at(reader.store, since) + 1
+    last = until if isinstance(until, int) else position_at(reader.store, until)
+    words = kind.removeprefix("ledgerflow.")
+    return [
+        e
+        for e in history_of(reader.store, entity, children=True)
+        if first <= e.position <= last and (not words or e.name == words or e.name.startswith(words + "."))
+    ]

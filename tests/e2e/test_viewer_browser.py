@@ -126,6 +126,10 @@ def test_every_page_and_the_links_between_them(serve: Any, workflow: Path, page:
     scenario_url = page.url
     assert page.locator("#dag svg").count() == 1 and page.locator("#dag svg a").count() == 9  # 6 nodes + 3 tasks
     _shot(page, tmp_path, "scenario")
+    page.click("#tasks a >> nth=0")  # the training task's page
+    assert "/entity/TASK_training" in page.url and page.locator("#task-jobs tr").count() == 2
+    _shot(page, tmp_path, "task")
+    page.go_back()
     page.click("#tasks a.job-link >> nth=1")  # predict's last job
     assert "/job/JOB_predict" in page.url
     assert page.locator("#changes tr").count() >= 5 and page.locator("#outputs a").count() == 1

@@ -172,6 +172,13 @@ def test_events_filter_by_entity_type_and_position(client: TestClient) -> None:
     assert topics == {"job.status_changed"}
     early = client.get("/events", params={"since": "1", "until": "3"}).text
     assert re.findall(r"<tr><td>(\d+)</td>", early) == ["1", "2", "3"]
+    scenario = re.search(r'href="/scenario/(SCENARIO_[^"?]+)"', client.get("/").text).group(1)  # type: ignore[union-attr]
+    own = client.get("/events", params={"entity": scenario}).text
+    family = client.get("/events", params={"entity": scenario, "family": "1"}).text
+    assert set(re.findall(r">(SCENARIO_[^<]+)</a>", own)) == {scenario}
+    assert "JOB_predict" in family and "DATANODE_current_month" in family and "SUBMISSION_" in family
+    written = client.get("/events", params={"entity": scenario, "family": "1", "type": "datanode.written"}).text
+    assert set(re.findall(r"<td>([a-z]+\.[a-z_]+)</td>", written)) == {"datanode.written"}
 
 
 def test_hostile_text_is_escaped_everywhere(hostile: tuple[Path, list[str]]) -> None:
