@@ -83,7 +83,9 @@ def ui(
         reader.load()
         address = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
         console.print(f"ledgerflow viewer of {reader.store.where}: [bold]{address}[/bold]", highlight=False)
-        uvicorn.run(create_app(reader, token=token), host=host, port=port, log_level="warning")
+        app = create_app(reader, token=token)
+        # open event streams (a browser's events page) must not hold the server when it is stopped
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
 
 
 @handles_errors

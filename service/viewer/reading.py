@@ -37,8 +37,6 @@ OpenAgain = Callable[[], AbstractContextManager[EventStore]]
 class LiveView:
     """The store as it is now: an entity ``Source`` that refuses writes."""
 
-    position_is_live = True
-
     def __init__(self, state: CurrentState, backends: Backends) -> None:
         self._state = state
         self._backends = backends
