@@ -163,6 +163,9 @@ def test_unknown_ids_and_bad_positions_are_reported_escaped(client: TestClient) 
     assert nonsense.status_code == 400 and "<script>x" not in nonsense.text
     assert "is not a point in time" in nonsense.text
     assert client.get("/", params={"as_of": "999999"}).status_code == 400
+    before_anything = client.get("/", params={"as_of": "2000-01-01T00:00"})
+    assert before_anything.status_code == 200 and 'data-position="0"' in before_anything.text
+    assert "no scenario" in before_anything.text
     assert client.get("/datanode/DATANODE_x", params={"v": "../../etc/passwd"}).status_code == 404
 
 
