@@ -82,7 +82,7 @@ def run(
 
 
 #: Command modules; each defines ``register(app)``.
-COMMAND_MODULES: tuple[str, ...] = ("audit", "compact", "versions", "timetravel", "replay", "workflow")
+COMMAND_MODULES: tuple[str, ...] = ("audit", "compact", "versions", "timetravel", "replay", "workflow", "ui")
 
 
 def _register_commands() -> None:
