@@ -55,8 +55,16 @@ def _ensure_cycle(config: ScenarioConfig, when: datetime, version: str, new: lis
     return cycle.id
 
 
-def create_scenario(config: ScenarioConfig, creation_date: datetime | None = None, name: str | None = None) -> Scenario:
-    """Create a scenario of ``config``: shared data nodes and tasks are reused, the rest created."""
+def create_scenario(
+    config: ScenarioConfig,
+    creation_date: datetime | None = None,
+    name: str | None = None,
+    properties: dict[str, Any] | None = None,
+) -> Scenario:
+    """Create a scenario of ``config``: shared data nodes and tasks are reused, the rest created.
+
+    ``properties``: recorded over the config's (a workflow marks its scenario so).
+    """
     current = session.current()
     runtime, version = current.runtime, current.version.name
     when = creation_date or datetime.now()
@@ -105,7 +113,7 @@ def create_scenario(config: ScenarioConfig, creation_date: datetime | None = Non
             cycle_id=cycle,
             task_ids=task_ids,
             additional_data_node_ids=extra,
-            properties=_plain(config.raw_properties),
+            properties={**_plain(config.raw_properties), **_plain(properties or {})},
             is_primary=primary,
             version=version,
         )
