@@ -13,7 +13,7 @@ from typing import Any
 from ledgerflow.service.d6tflow import tasks
 from ledgerflow.service.d6tflow.dependencies import inherits, requires
 from ledgerflow.service.d6tflow.engine import closure
-from ledgerflow.service.d6tflow.flow import FAILED, FlowFailed, Workflow, downstream_of
+from ledgerflow.service.d6tflow.flow import FAILED, Workflow, downstream_of
 from ledgerflow.service.d6tflow.multi import WorkflowMulti
 from ledgerflow.service.d6tflow.outputs import reset_tasks
 from ledgerflow.service.d6tflow.parameters import (
@@ -79,7 +79,6 @@ __all__ = [
     "DateParameter",
     "DictParameter",
     "FloatParameter",
-    "FlowFailed",
     "IntParameter",
     "ListParameter",
     "MissingParameterException",

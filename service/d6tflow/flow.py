@@ -34,12 +34,11 @@ FAILED = "Exception found running flow, check trace"
 TaskArg = type[TaskData] | TaskData | None
 
 
-class FlowFailed(RuntimeError):
-    """d6tflow's ``RuntimeError('Exception found running flow, check trace')``, with the submission."""
-
-    def __init__(self, submission: Submission) -> None:
-        super().__init__(FAILED)
-        self.submission = submission
+def flow_failed(submission: Submission) -> RuntimeError:
+    """d6tflow's ``RuntimeError('Exception found running flow, check trace')``; ``.submission`` tells more."""
+    error = RuntimeError(FAILED)
+    error.submission = submission  # type: ignore[attr-defined]
+    return error
 
 
 def _listed(tasks: Any) -> list[Any]:
@@ -178,7 +177,7 @@ class Workflow:
         if show:
             print(report.summary(submission, chosen, names))
         if abort and any(j.status in (Status.FAILED, Status.ABANDONED) for j in submission.jobs):
-            raise FlowFailed(submission)
+            raise flow_failed(submission)
         return submission
 
     # -- outputs ------------------------------------------------------------------------------------
@@ -239,4 +238,4 @@ def _submit(scenario: Scenario, force: frozenset[str], config_ids: set[str]) -> 
             Orchestrator().stop()
 
 
-__all__ = ["FAILED", "FlowFailed", "Workflow", "downstream_of", "flow_scenario"]
+__all__ = ["FAILED", "Workflow", "downstream_of", "flow_failed", "flow_scenario"]
