@@ -3,7 +3,9 @@
 A task of class ``TaskTrain`` with ``do_preprocess=True`` becomes the task config
 ``TaskTrain_<digest>``: its first input is a data node holding the class and the parameter values,
 then the output nodes of the tasks it requires, then one node per watched file; its outputs are
-one node per ``persist`` key plus one for its metadata. Every node is GLOBAL, so the same task is
+one node per ``persist`` key plus one for its metadata, each a file under ``settings.dir``
+(``data/TaskTrain/TaskTrain_<digest>-model.pkl``), as in d6tflow; earlier values stay in the
+content store. Every node is GLOBAL, so the same task is
 one entity whichever workflow reaches it, and its outputs for every parameter set stay cached.
 The digest covers the parameters and what the task reads and writes, so a changed ``requires`` or
 ``persist`` makes a new task; the code of the class's methods is the task's ``code_version``, so a
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ledgerflow.domain.config import Config, DataNodeConfig, TaskConfig, function_reference, resolve_function
 from ledgerflow.domain.enums import Scope
 from ledgerflow.domain.fingerprint import digest, normalized_source
+from ledgerflow.service.d6tflow.settings import settings
 
 if TYPE_CHECKING:
     from ledgerflow.service.d6tflow.tasks import TaskData
@@ -28,9 +31,11 @@ if TYPE_CHECKING:
 META = "__meta"
 PARAMS = "__params"
 WATCH = "__watch"
-DISPLAY = "d6tflow_task"  # the task property holding ``TaskTrain(do_preprocess=True)``
+DISPLAY = "d6tflow_task"
+EXTENSIONS = {"pickle": "pkl", "json": "json"}  # the task property holding ``TaskTrain(do_preprocess=True)``
 
 _configs: dict[tuple[type, str, str], TaskConfig] = {}
+_classes: dict[str, type] = {}  # by reference: classes defined in a function or a notebook run too
 
 
 def _key(name: str) -> str:
@@ -66,6 +71,7 @@ def task_config(task: TaskData) -> TaskConfig:
     inputs = [dn for config in upstream for dn in config.output_configs if not dn.id.endswith(META)]
     watched = [str(Path(p).resolve()) for p in type(task).watch]
     reference = function_reference(type(task))
+    _classes[reference] = type(task)
     identity = repr(
         (reference, sorted(task.to_str_params().items()), [d.id for d in inputs], task.persist, task.storage_type)
     )
@@ -84,10 +90,18 @@ def task_config(task: TaskData) -> TaskConfig:
         )
         for i, path in enumerate(watched)
     ]
+    folder = settings.dirpath / type(task).__name__
     outputs: list[DataNodeConfig] = [
-        Config.configure_data_node(f"{config_id}_{_key(k)}", task.storage_type, Scope.GLOBAL) for k in task.persist
+        Config.configure_data_node(
+            f"{config_id}_{_key(k)}",
+            task.storage_type,
+            Scope.GLOBAL,
+            path=str(folder / f"{config_id}-{k}.{EXTENSIONS.get(task.storage_type, 'pkl')}"),
+        )
+        for k in task.persist
     ]
-    outputs.append(Config.configure_data_node(config_id + META, "pickle", Scope.GLOBAL))
+    meta = folder / f"{config_id}-meta.pkl"
+    outputs.append(Config.configure_data_node(config_id + META, "pickle", Scope.GLOBAL, path=str(meta)))
     config = Config.configure_task(
         config_id,
         run_task,
@@ -140,7 +154,7 @@ def run_task(spec: dict[str, Any], *inputs: Any) -> tuple[Any, ...]:
     """The function of every d6tflow task: build the task, hand it its inputs, run it, return what it saved."""
     from ledgerflow.service.d6tflow.tasks import InputTarget, RunContext, map_tasks
 
-    cls = resolve_function(spec["task"])
+    cls = _classes.get(spec["task"]) or resolve_function(spec["task"])
     task = cls(**spec["params"])
     values = iter(inputs)
 
