@@ -29,16 +29,9 @@ from ledgerflow.service.plan import WOULD_SKIP, TaskPlan
 from ledgerflow.service.read_inputs import record_read_inputs
 from ledgerflow.service.scenarios import create_scenario
 from ledgerflow.service.submit import submit
+from ledgerflow.service.workflow import FAILED, failed, flow_failed
 
-FAILED = "Exception found running flow, check trace"
 TaskArg = type[TaskData] | TaskData | None
-
-
-def flow_failed(submission: Submission) -> RuntimeError:
-    """d6tflow's ``RuntimeError('Exception found running flow, check trace')``; ``.submission`` tells more."""
-    error = RuntimeError(FAILED)
-    error.submission = submission  # type: ignore[attr-defined]
-    return error
 
 
 def _listed(tasks: Any) -> list[Any]:
@@ -168,15 +161,14 @@ class Workflow:
         chosen = scheduled(targets, plans, force)
         submission = _submit(scenario, force, {engine.task_config(t).id for t in chosen})
         names = report.names_of(closure)
-        failed = [j for j in submission.jobs if j.status is Status.FAILED]
-        for job in failed:
+        for job in (j for j in submission.jobs if j.status is Status.FAILED):
             print(
                 f"{report.in_user_words(job.task.config_id, names)} failed:", *job.stacktrace, sep="\n", file=sys.stderr
             )
         show = settings.execution_summary if execution_summary is None else execution_summary
         if show:
             print(report.summary(submission, chosen, names))
-        if abort and any(j.status in (Status.FAILED, Status.ABANDONED) for j in submission.jobs):
+        if abort and failed(submission):
             raise flow_failed(submission)
         return submission
 
