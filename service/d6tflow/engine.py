@@ -43,8 +43,11 @@ def _key(name: str) -> str:
 
 
 def code_of(cls: type) -> str:
-    """A digest of the methods of ``cls`` and of its user-defined bases (docstrings and comments aside)."""
-    parts = []
+    """A digest of the methods of ``cls`` and of its user-defined bases (docstrings and comments aside).
+
+    A ``code_version`` attribute is part of it: bump it when only a helper the task calls changed.
+    """
+    parts = [f"code_version:{getattr(cls, 'code_version', None)}"]
     for klass in cls.__mro__:
         if klass.__module__.startswith("ledgerflow.") or klass is object:
             continue
