@@ -35,6 +35,7 @@ DISPLAY = "d6tflow_task"
 EXTENSIONS = {"pickle": "pkl", "json": "json"}  # the task property holding ``TaskTrain(do_preprocess=True)``
 
 _configs: dict[tuple[type, str, str], TaskConfig] = {}
+_codes: dict[type, str] = {}
 _classes: dict[str, type] = {}  # by reference: classes defined in a function or a notebook run too
 
 
@@ -43,6 +44,14 @@ def _key(name: str) -> str:
 
 
 def code_of(cls: type) -> str:
+    """The code digest of a task class (computed once per class object)."""
+    known = _codes.get(cls)
+    if known is None:
+        known = _codes[cls] = _code_digest(cls)
+    return known
+
+
+def _code_digest(cls: type) -> str:
     """A digest of the methods of ``cls`` and of its user-defined bases (docstrings and comments aside).
 
     A ``code_version`` attribute is part of it: bump it when only a helper the task calls changed.
