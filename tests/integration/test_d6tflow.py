@@ -266,3 +266,16 @@ def test_log_level_sets_ledgerflows_logger(workdir: Path) -> None:
             d6tflow.settings.log_level = "LOUD"
     finally:
         logging.getLogger("ledgerflow").setLevel(before)
+
+
+def test_a_flows_run_can_be_rerun_and_its_outputs_have_history(flow: d6tflow.Workflow) -> None:
+    submission = flow.run()
+    report = lf.rerun(submission)
+    assert "TaskTrain" in str(report) and "reproduced" in str(report)
+    model = next(dn for dn in lf.get_data_nodes() if dn.config_id.endswith("_model"))
+    writes = [e for e in lf.history(model) if e.payload.get("content_hash")]
+    trained = next(j for j in submission.jobs if j.task.config_id == model.config_id.removesuffix("_model"))
+    assert [e.payload["job_id"] for e in writes] == [trained.id]  # a re-run compares, it does not write
+    with pytest.raises(lf.exceptions.NoData):
+        model.read(as_of=submission.creation_date)  # before the run: no model yet
+    assert model.read() == 2.5
