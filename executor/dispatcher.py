@@ -32,9 +32,9 @@ from ledgerflow.executor.jobspec import JobOutcome, JobSpec, failure
 from ledgerflow.executor.retries import Change, after_failure
 from ledgerflow.executor.runners import Runner
 from ledgerflow.executor.specs import job_spec
-from ledgerflow.service.context import acting_as
-from ledgerflow.service.runtime import Runtime
-from ledgerflow.service.skip import Decision, decide
+from ledgerflow.runtime.metadata import acting_as
+from ledgerflow.runtime.runtime import Runtime
+from ledgerflow.runtime.skip import Decision, decide
 
 log = logging.getLogger("ledgerflow")
 

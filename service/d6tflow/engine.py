@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from ledgerflow.domain.config import Config, DataNodeConfig, TaskConfig, functio
 from ledgerflow.domain.enums import Scope
 from ledgerflow.domain.fingerprint import digest, normalized_source
 from ledgerflow.service.d6tflow.settings import settings
+from ledgerflow.service.d6tflow.structure import flatten, map_tasks
 
 if TYPE_CHECKING:
     from ledgerflow.service.d6tflow.tasks import TaskData
@@ -72,8 +74,6 @@ def _code_digest(cls: type) -> str:
 
 def task_config(task: TaskData) -> TaskConfig:
     """The task config of ``task`` (registered, with those of the tasks it requires, on first use)."""
-    from ledgerflow.service.d6tflow.tasks import flatten
-
     code = code_of(type(task))
     memo = (type(task), repr(sorted(task.param_kwargs.items())), code)
     known = _configs.get(memo)
@@ -136,8 +136,6 @@ def output_config(task: TaskData, key: str) -> DataNodeConfig:
 
 def closure(targets: list[TaskData]) -> list[TaskData]:
     """``targets`` and every task they require, upstream first, each once."""
-    from ledgerflow.service.d6tflow.tasks import flatten
-
     ordered: list[TaskData] = []
     seen: set[TaskData] = set()
 
@@ -162,10 +160,40 @@ def file_digest(path: str) -> str:
     return hashlib.sha256(file.read_bytes()).hexdigest() if file.exists() else "missing"
 
 
+class InputTarget:
+    """An input handed to a running task: the value the job read, and the file of that output."""
+
+    def __init__(self, task: TaskData, key: str, value: Any) -> None:
+        self.task, self.key, self.value = task, key, value
+
+    def __repr__(self) -> str:
+        return f"InputTarget({self.task!r}, {self.key!r})"
+
+    @property
+    def path(self) -> Path:
+        """The file of the upstream output."""
+        return Path(output_config(self.task, self.key).properties["path"])
+
+    def exists(self) -> bool:
+        """Always: the job read it."""
+        return True
+
+    def load(self, cached: bool = False) -> Any:
+        """The value the job read."""
+        return self.value
+
+
+@dataclass
+class RunContext:
+    """What a task sees while the engine runs it: its inputs, and what it saved."""
+
+    inputs: Any
+    saved: dict[str, Any] = field(default_factory=dict)
+    meta: Any = None
+
+
 def run_task(spec: dict[str, Any], *inputs: Any) -> tuple[Any, ...]:
     """The function of every d6tflow task: build the task, hand it its inputs, run it, return what it saved."""
-    from ledgerflow.service.d6tflow.tasks import InputTarget, RunContext, map_tasks
-
     cls = _classes.get(spec["task"]) or resolve_function(spec["task"])
     task = cls(**spec["params"])
     values = iter(inputs)

@@ -17,19 +17,20 @@ from typing import Any
 
 from ledgerflow.domain.config import Config
 from ledgerflow.domain.enums import Status
-from ledgerflow.executor.orchestrator import Orchestrator, running_service
 from ledgerflow.service import session
 from ledgerflow.service.d6tflow import engine, outputs, report
 from ledgerflow.service.d6tflow.settings import settings
 from ledgerflow.service.d6tflow.tasks import TaskData, flatten
+from ledgerflow.service.entities.job import Submission
 from ledgerflow.service.entities.scenario import Scenario
-from ledgerflow.service.entities.task import Submission
 from ledgerflow.service.live import live_source
-from ledgerflow.service.plan import WOULD_SKIP, TaskPlan
-from ledgerflow.service.read_inputs import record_read_inputs
-from ledgerflow.service.scenarios import create_scenario
-from ledgerflow.service.submit import submit
-from ledgerflow.service.workflow import FAILED, failed, flow_failed
+from ledgerflow.service.orchestrator import Orchestrator
+from ledgerflow.service.scenarios.creation import create_scenario
+from ledgerflow.service.session import running_service
+from ledgerflow.service.submitting.submit import submit
+from ledgerflow.service.workflow.plan import WOULD_SKIP, TaskPlan
+from ledgerflow.service.workflow.read_inputs import record_read_inputs
+from ledgerflow.service.workflow.verbs import FAILED, failed, flow_failed
 
 TaskArg = type[TaskData] | TaskData | None
 

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from ledgerflow.domain.ids import natural_key
 from ledgerflow.domain.task import Task as TaskAggregate
+from ledgerflow.runtime.settings import settings
 from ledgerflow.service import session
 from ledgerflow.service.d6tflow import engine
 from ledgerflow.service.entities.datanode import DataNode
 from ledgerflow.service.live import live_source
-from ledgerflow.service.plan import COMPLETE, WOULD_SKIP, TaskPlan, plan_tasks
-from ledgerflow.service.scenarios import create_global_data_node
-from ledgerflow.service.settings import settings
+from ledgerflow.service.scenarios.creation import create_global_data_node
+from ledgerflow.service.workflow.plan import COMPLETE, WOULD_SKIP, TaskPlan, plan_tasks
 
 if TYPE_CHECKING:
     from ledgerflow.service.d6tflow.tasks import TaskData

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from ledgerflow.domain.enums import Status
 from ledgerflow.service.d6tflow import engine
-from ledgerflow.service.entities.task import Job, Submission
-from ledgerflow.service.plan import COMPLETE, WOULD_SKIP, TaskPlan
-from ledgerflow.service.summary import duration
+from ledgerflow.service.d6tflow.structure import flatten
+from ledgerflow.service.entities.job import Job, Submission
+from ledgerflow.service.workflow.plan import COMPLETE, WOULD_SKIP, TaskPlan
+from ledgerflow.service.workflow.summary import duration
 
 if TYPE_CHECKING:
     from ledgerflow.service.d6tflow.tasks import TaskData
@@ -56,8 +57,6 @@ def tree(
     task: TaskData, plans: Mapping[str, TaskPlan], names: Mapping[str, str], indent: str = "", last: bool = True
 ) -> str:
     """d6tflow's tree of ``task`` and what it requires, each line with its status and why."""
-    from ledgerflow.service.d6tflow.tasks import flatten
-
     plan = plans.get(engine.task_config(task).id)
     line = "\n" + indent + ("└─--" if last else "|--")
     indent += "   " if last else "|  "

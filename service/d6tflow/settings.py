@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ledgerflow.service.settings import settings as engine_settings
+from ledgerflow.runtime.settings import settings as engine_settings
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 

@@ -10,13 +10,13 @@ same data nodes directly, each write an event.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from ledgerflow.service.d6tflow import engine, outputs
+from ledgerflow.service.d6tflow.engine import InputTarget, RunContext
 from ledgerflow.service.d6tflow.parameters import MissingParameterException, Parameter
+from ledgerflow.service.d6tflow.structure import flatten, map_tasks
 
 NOT_COMPLETE = "Cannot load, task not complete, run flow first"
 
@@ -50,52 +50,6 @@ class Target:
     def invalidate(self) -> None:
         """Reset the task the output belongs to."""
         outputs.reset_tasks([self.task])
-
-
-class InputTarget(Target):
-    """An input handed to a running task: the value the job read."""
-
-    def __init__(self, task: TaskData, key: str, value: Any) -> None:
-        super().__init__(task, key)
-        self.value = value
-
-    def exists(self) -> bool:
-        return True
-
-    def load(self, cached: bool = False) -> Any:
-        return self.value
-
-
-@dataclass
-class RunContext:
-    """What a task sees while the engine runs it: its inputs, and what it saved."""
-
-    inputs: Any
-    saved: dict[str, Any] = field(default_factory=dict)
-    meta: Any = None
-
-
-def map_tasks(structure: Any, fn: Callable[[TaskData], Any]) -> Any:
-    """``structure`` (a task, a list or a dict of them, as ``requires()`` returns) with ``fn`` applied."""
-    if isinstance(structure, dict):
-        return {k: map_tasks(v, fn) for k, v in structure.items()}
-    if isinstance(structure, list | tuple):
-        return [map_tasks(v, fn) for v in structure]
-    if structure is None:
-        return []
-    return fn(structure)
-
-
-def flatten(structure: Any) -> Iterator[TaskData]:
-    """The tasks of a ``requires()`` structure, in order."""
-    if isinstance(structure, dict):
-        for value in structure.values():
-            yield from flatten(value)
-    elif isinstance(structure, list | tuple):
-        for value in structure:
-            yield from flatten(value)
-    elif structure is not None:
-        yield structure
 
 
 class TaskData:
@@ -333,6 +287,7 @@ class TaskCachePandas(TaskCache):
 
 __all__ = [
     "InputTarget",
+    "RunContext",
     "Target",
     "TaskCSVPandas",
     "TaskCache",
@@ -341,4 +296,6 @@ __all__ = [
     "TaskJson",
     "TaskPickle",
     "TaskPqPandas",
+    "flatten",
+    "map_tasks",
 ]

@@ -236,7 +236,7 @@ def test_an_input_holding_its_default_follows_a_changed_default(running: Path) -
 
 
 def test_a_workflows_scenario_outlives_a_development_restart(running: Path) -> None:
-    from ledgerflow.executor.orchestrator import Orchestrator
+    from ledgerflow.service.orchestrator import Orchestrator
 
     flow = lf.Workflow(forecast_config())
     flow.run(execution_summary=False)

@@ -1,0 +1,369 @@
+"""d6tflow's workflow verbs over scenarios: ``Workflow`` and ``WorkflowMulti``.
+
+A workflow is one scenario of a config, found by its name (the config id unless given) and created
+by the first ``run()`` and marked as a workflow's, so it outlives development restarts
+(``service/workflow/kept.py``). Its parameters are values written into the input data nodes
+they name before each run (only when the value changed, so an unchanged parameter re-runs nothing);
+an input still holding its config's ``default_data`` follows that default when it changes. Inputs
+read by a ``read_fct`` are read and recorded first (``service/workflow/read_inputs.py``). ``run(tasks)``
+and ``preview(tasks)`` target those tasks and their upstream, as d6tflow does; every task is judged
+by its outputs — complete tasks do not run again, skippable or not. ``run()`` prints an execution
+summary and raises d6tflow's ``RuntimeError`` when a task failed; ``preview()`` prints what it
+would do and why; ``reset()`` records an invalidation event (nothing is deleted). ``WorkflowMulti``
+keeps one workflow, hence one scenario, per named parameter set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from ledgerflow.domain.config import Config, DataNodeConfig, ScenarioConfig, TaskConfig
+from ledgerflow.domain.dag import TaskNode, downstream_closure, upstream_tasks
+from ledgerflow.domain.enums import Status
+from ledgerflow.domain.errors import LedgerflowError, NonExistingDataNodeConfig, NonExistingTaskConfig
+from ledgerflow.domain.task import Task as TaskAggregate
+from ledgerflow.projections.current import CurrentState
+from ledgerflow.runtime.datanodes import node_spec
+from ledgerflow.runtime.settings import settings
+from ledgerflow.service import session
+from ledgerflow.service.entities.job import Submission
+from ledgerflow.service.entities.scenario import Scenario
+from ledgerflow.service.live import live_source
+from ledgerflow.service.scenarios.creation import create_scenario
+from ledgerflow.service.submitting.external_edits import record_external_edits
+from ledgerflow.service.submitting.submit import submit
+from ledgerflow.service.workflow.kept import WORKFLOW
+from ledgerflow.service.workflow.plan import Plan, nodes_with_data, plan_new_tasks, plan_tasks
+from ledgerflow.service.workflow.read_inputs import record_read_inputs
+from ledgerflow.service.workflow.summary import execution_summary as summarize
+from ledgerflow.storage.datanodes import Backends, _hash_of
+
+ForceArg = bool | str | TaskConfig | Iterable[str | TaskConfig]
+TasksArg = str | TaskConfig | Iterable[str | TaskConfig] | None
+FAILED = "Exception found running flow, check trace"
+DEFAULT_COMMENT = "default_data of the config"
+
+
+def flow_failed(submission: Submission) -> RuntimeError:
+    """d6tflow's ``RuntimeError('Exception found running flow, check trace')``; ``.submission`` tells more."""
+    error = RuntimeError(FAILED)
+    error.submission = submission  # type: ignore[attr-defined]
+    return error
+
+
+def failed(submission: Submission) -> bool:
+    """Whether a task of the submission failed (or was abandoned because an upstream one did)."""
+    return any(j.status in (Status.FAILED, Status.ABANDONED) for j in submission.jobs)
+
+
+def _upstream_config(task: TaskConfig) -> ScenarioConfig:
+    """A scenario config of ``task`` and every configured task it depends on."""
+    producers: dict[str, list[TaskConfig]] = {}
+    for candidate in Config.tasks.values():
+        for dn in candidate.output_configs:
+            producers.setdefault(dn.id, []).append(candidate)
+    chosen: dict[str, TaskConfig] = {}
+    stack = [task]
+    while stack:
+        current = stack.pop()
+        if current.id not in chosen:
+            chosen[current.id] = current
+            stack.extend(p for dn in current.input_configs for p in producers.get(dn.id, ()))
+    return ScenarioConfig(id=f"{task.id}_workflow", task_configs=list(reversed(chosen.values())))
+
+
+def input_configs(config: ScenarioConfig) -> dict[str, DataNodeConfig]:
+    """The data node configs a parameter may name: task inputs no task of the config writes."""
+    written = {dn.id for t in config.task_configs for dn in t.output_configs}
+    return {dn.id: dn for t in config.task_configs for dn in t.input_configs if dn.id not in written}
+
+
+def planned_hash(backends: Backends, storage_type: str, spec_view: Any, value: Any) -> str | None:
+    """The content hash writing ``value`` would record, without writing it (None when unknown)."""
+    backend = backends.of(storage_type)
+    encode = getattr(backend, "encode", None)
+    try:
+        if encode is not None:
+            return hashlib.sha256(encode(node_spec(spec_view), value)).hexdigest()
+    except Exception:  # the write itself will say why the value cannot be stored
+        return None
+    if storage_type in ("in_memory", "generic"):
+        return _hash_of(value)[0]
+    return None
+
+
+class Workflow:
+    """One scenario of ``config`` run the d6tflow way: ``preview()``, ``run()``, ``reset()``.
+
+    ``config`` is a ScenarioConfig, or a TaskConfig (the workflow is that task and every configured
+    task upstream of it). ``params`` maps input data node config ids to the values to write before
+    a run. ``name`` names the scenario (default: the config id); the same name reuses it.
+    """
+
+    def __init__(
+        self, config: ScenarioConfig | TaskConfig, params: Mapping[str, Any] | None = None, *, name: str | None = None
+    ) -> None:
+        if isinstance(config, TaskConfig):
+            self.targets = frozenset({config.id})
+            config = _upstream_config(config)
+        elif isinstance(config, ScenarioConfig):
+            self.targets = frozenset(t.id for t in config.task_configs)
+        else:
+            raise TypeError(f"A workflow runs a ScenarioConfig or a TaskConfig, not {type(config).__name__}.")
+        self.config = config
+        self.name = name or config.id
+        self.params = dict(params or {})
+        inputs = input_configs(config)
+        unknown = sorted(set(self.params) - set(inputs))
+        if unknown:
+            raise NonExistingDataNodeConfig(
+                f"Parameter {', '.join(repr(u) for u in unknown)} of workflow {self.name!r} names no input data "
+                f"node of {config.id!r}: use one of {', '.join(sorted(inputs)) or '(none)'}."
+            )
+        self._scenario_id: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Workflow({self.config.id!r}, params={self.params!r}, name={self.name!r})"
+
+    # -- the scenario -----------------------------------------------------------------------
+    @property
+    def scenario(self) -> Scenario | None:
+        """The workflow's scenario (None until the first ``run()``)."""
+        current = session.current()
+        state = current.runtime.state
+        known = self._scenario_id
+        if known is not None and known in state.scenarios:
+            return Scenario(known, live_source())
+        for view in state.scenarios.values():
+            if view.config_id == self.config.id and view.name == self.name and current.visible(view.version):
+                self._scenario_id = view.id
+                return Scenario(view.id, live_source())
+        return None
+
+    def _ensure_scenario(self) -> Scenario:
+        return self.scenario or create_scenario(self.config, name=self.name, properties={WORKFLOW: self.name})
+
+    def _nodes_by_config(self, state: CurrentState, scenario: Scenario) -> dict[str, str]:
+        nodes: dict[str, str] = {}
+        for task_id in state.scenarios[scenario.id].task_ids:
+            task = state.tasks[task_id]
+            for node_id in (*task.input_ids, *task.output_ids):
+                nodes.setdefault(state.data_nodes[node_id].config_id, node_id)
+        return nodes
+
+    def _values(self, state: CurrentState, nodes: dict[str, str]) -> dict[str, Any]:
+        """The parameters, and the ``default_data`` of every other input that still holds its default."""
+        values: dict[str, Any] = {}
+        for config_id, dn in input_configs(self.config).items():
+            default = dn.properties.get("default_data")
+            edits = state.data_nodes[nodes[config_id]].edits if config_id in nodes else []
+            if default is not None and edits and (edits[-1].kind == "default" or edits[-1].comment == DEFAULT_COMMENT):
+                values[config_id] = default
+        return {**values, **self.params}
+
+    def _planned(self, state: CurrentState, scenario: Scenario) -> dict[str, str]:
+        """Node id -> content hash for every parameter whose value differs from the node's."""
+        backends = session.current().backends
+        nodes = self._nodes_by_config(state, scenario)
+        planned: dict[str, str] = {}
+        for config_id, value in self._values(state, nodes).items():
+            view = state.data_nodes[nodes[config_id]]
+            new = planned_hash(backends, view.storage_type, view, value)
+            if new is None or not view.edits or view.edits[-1].content_hash != new:
+                planned[view.id] = new or f"unknown value of {config_id}"  # unknown: it counts as a change
+        return planned
+
+    def _write_params(self, scenario: Scenario) -> None:
+        state = session.current().runtime.state
+        changed = self._planned(state, scenario)
+        nodes = self._nodes_by_config(state, scenario)
+        for config_id, value in self._values(state, nodes).items():
+            if nodes[config_id] in changed:
+                comment = f"parameter of workflow {self.name}" if config_id in self.params else DEFAULT_COMMENT
+                getattr(scenario, config_id).write(value, comment=comment)
+
+    # -- the verbs --------------------------------------------------------------------------
+    def _task_config_id(self, task: str | TaskConfig) -> str:
+        config_id = task.id if isinstance(task, TaskConfig) else str(task)
+        known = [t.id for t in self.config.task_configs]
+        if config_id not in known:
+            raise NonExistingTaskConfig(
+                f"Task {config_id!r} is not part of workflow {self.name!r} ({self.config.id}): "
+                f"use one of {', '.join(known)}."
+            )
+        return config_id
+
+    def _forced(self, force: ForceArg, forced_all_upstream: bool) -> frozenset[str]:
+        if forced_all_upstream:
+            return frozenset(t.id for t in self.config.task_configs)
+        if force is True:
+            return self.targets
+        if force is False or force is None:
+            return frozenset()
+        tasks = [force] if isinstance(force, str | TaskConfig) else list(force)
+        return frozenset(self._task_config_id(t) for t in tasks)
+
+    def _chosen(self, tasks: TasksArg) -> frozenset[str]:
+        """The config ids of the targets (default: the workflow's) and of every task upstream of them."""
+        if tasks is None:
+            targets = set(self.targets)
+        else:
+            listed = [tasks] if isinstance(tasks, str | TaskConfig) else list(tasks)
+            targets = {self._task_config_id(t) for t in listed}
+        by_id = {t.id: t for t in self.config.task_configs}
+        producers = {dn.id: t.id for t in self.config.task_configs for dn in t.output_configs}
+        chosen: set[str] = set()
+        while targets:
+            current = targets.pop()
+            if current not in chosen:
+                chosen.add(current)
+                targets.update(producers[dn.id] for dn in by_id[current].input_configs if dn.id in producers)
+        return frozenset(chosen)
+
+    def _read_inputs(self, scenario: Scenario) -> None:
+        current = session.current()
+        nodes = self._nodes_by_config(current.runtime.state, scenario)
+        record_read_inputs(current.runtime, current.backends, [nodes[c] for c in input_configs(self.config)])
+
+    def plan(self, tasks: TasksArg = None, force: ForceArg = False, forced_all_upstream: bool = False) -> Plan:
+        """What ``run(tasks)`` would do for each task, and why (see ``preview``)."""
+        forced = self._forced(force, forced_all_upstream)
+        chosen = self._chosen(tasks)
+        current = session.current()
+        scenario = self.scenario
+        if scenario is None:
+            title = f"Workflow {self.name!r} of {self.config.id}: no scenario yet (run() creates it)"
+            has_data = nodes_with_data(current.runtime.state, current.version.name, self.config) | set(self.params)
+            graph = [
+                TaskNode(t.id, [d.id for d in t.input_configs], [d.id for d in t.output_configs])
+                for t in self.config.task_configs
+                if t.id in chosen
+            ]
+            return Plan(title, tuple(plan_new_tasks(graph, forced=forced, has_data=frozenset(has_data))))
+        self._read_inputs(scenario)
+        state = current.runtime.state
+        record_external_edits(current.runtime, self._nodes_by_config(state, scenario).values())
+        ids = [t for t in state.scenarios[scenario.id].task_ids if state.tasks[t].config_id in chosen]
+        planned = self._planned(state, scenario)
+        tasks_ = plan_tasks(
+            state,
+            ids,
+            forced=forced,
+            planned_hashes=planned,
+            check_dependencies=settings.check_dependencies,
+            resume=True,
+            now=datetime.now(),
+        )
+        return Plan(f"Workflow {self.name!r} of {self.config.id}: scenario {scenario.id}", tuple(tasks_))
+
+    def preview(self, tasks: TasksArg = None, force: ForceArg = False, forced_all_upstream: bool = False) -> Plan:
+        """Print the tree of ``tasks`` (default: the workflow's targets) and their upstream: what a run does, why."""
+        plan = self.plan(tasks, force, forced_all_upstream)
+        print(plan)
+        return plan
+
+    def run(
+        self,
+        tasks: TasksArg = None,
+        forced: ForceArg | None = None,
+        forced_all: bool = False,
+        forced_all_upstream: bool = False,
+        confirm: bool = False,
+        execution_summary: bool | None = None,
+        abort: bool = True,
+        timeout: float | None = None,
+        force: ForceArg = False,
+    ) -> Submission:
+        """Write the parameters, then run ``tasks`` (default: the workflow's targets) and what they need.
+
+        Only tasks whose outputs are not current run. ``forced`` (or ``force``): True or the tasks
+        to run anyway; ``forced_all``: the targets; ``forced_all_upstream``: every task. Prints the
+        execution summary unless ``execution_summary`` (default ``settings.execution_summary``) is
+        False; a failed task then raises ``RuntimeError('Exception found running flow, check
+        trace')`` (its ``.submission`` is the run) unless ``abort=False``.
+        """
+        chosen = self._chosen(tasks)
+        force = forced if forced is not None else force
+        if forced_all:
+            force = sorted(self.targets if tasks is None else self._targets_of(tasks))
+        forced_ids = self._forced(force, forced_all_upstream) & chosen
+        scenario = self._ensure_scenario()
+        self._scenario_id = scenario.id
+        self._read_inputs(scenario)
+        self._write_params(scenario)
+        state = session.current().runtime.state
+        only = [t for t in state.scenarios[scenario.id].task_ids if state.tasks[t].config_id in chosen]
+        submission = submit(scenario, force=forced_ids, wait=True, timeout=timeout, resume=True, only_tasks=only)
+        if settings.execution_summary if execution_summary is None else execution_summary:
+            print(summarize(submission))
+        if abort and failed(submission):
+            raise flow_failed(submission)
+        return submission
+
+    def _targets_of(self, tasks: TasksArg) -> frozenset[str]:
+        listed = [tasks] if isinstance(tasks, str | TaskConfig) else list(tasks or [])
+        return frozenset(self._task_config_id(t) for t in listed)
+
+    def reset(self, task: str | TaskConfig, downstream: bool = True) -> list[str]:
+        """Invalidate ``task`` (and, by default, every task downstream): they run at the next run.
+
+        Recorded as one ``ledgerflow.task.reset`` event per task; earlier values and runs stay in
+        the log. Returns the config ids reset (none before the first run).
+        """
+        config_id = self._task_config_id(task)
+        scenario = self.scenario
+        if scenario is None:
+            return []
+        runtime = session.current().runtime
+        with runtime.lock:
+            state = runtime.state
+            views = {t: state.tasks[t] for t in state.scenarios[scenario.id].task_ids}
+            start = next(t for t, v in views.items() if v.config_id == config_id)
+            chosen = {start}
+            if downstream:
+                upstream = upstream_tasks([TaskNode(t, v.input_ids, v.output_ids) for t, v in views.items()])
+                chosen |= downstream_closure(start, upstream)
+            aggregates = []
+            for task_id in chosen:
+                aggregate = runtime.aggregate(TaskAggregate, task_id)
+                aggregate.reset(config_id)
+                aggregates.append(aggregate)
+            runtime.record(*aggregates, reason=f"reset {config_id}")
+        return [views[t].config_id for t in views if t in chosen]
+
+
+class WorkflowMulti:
+    """One ``Workflow`` (so one scenario) per named parameter set: ``{"flow1": {...}, "flow2": {...}}``.
+
+    Reusing a name reuses its scenario. ``run``, ``preview`` and ``reset`` apply to every flow.
+    """
+
+    def __init__(self, config: ScenarioConfig | TaskConfig, params: Mapping[str, Mapping[str, Any]]) -> None:
+        if not params:
+            raise LedgerflowError('WorkflowMulti needs at least one named parameter set: {"flow1": {...}}.')
+        self.flows = {name: Workflow(config, values, name=name) for name, values in params.items()}
+
+    def __getitem__(self, name: str) -> Workflow:
+        return self.flows[name]
+
+    def _each(self, flow: str | None) -> dict[str, Workflow]:
+        if flow is None:
+            return self.flows
+        if flow not in self.flows:
+            raise KeyError(f"No flow {flow!r}: use one of {', '.join(self.flows)}.")
+        return {flow: self.flows[flow]}
+
+    def preview(self, tasks: TasksArg = None, flow: str | None = None, **options: Any) -> dict[str, Plan]:
+        """Print and return the plan of each flow (or of ``flow``)."""
+        return {name: one.preview(tasks, **options) for name, one in self._each(flow).items()}
+
+    def run(self, tasks: TasksArg = None, flow: str | None = None, **options: Any) -> dict[str, Submission]:
+        """Run every flow (or ``flow``); their submissions by flow name. Options as ``Workflow.run``."""
+        return {name: one.run(tasks, **options) for name, one in self._each(flow).items()}
+
+    def reset(self, task: str | TaskConfig, downstream: bool = True, flow: str | None = None) -> dict[str, list[str]]:
+        """Reset ``task`` in every flow (or in ``flow``)."""
+        return {name: one.reset(task, downstream) for name, one in self._each(flow).items()}
