@@ -208,11 +208,7 @@ class Workflow:
 
     def _chosen(self, tasks: TasksArg) -> frozenset[str]:
         """The config ids of the targets (default: the workflow's) and of every task upstream of them."""
-        if tasks is None:
-            targets = set(self.targets)
-        else:
-            listed = [tasks] if isinstance(tasks, str | TaskConfig) else list(tasks)
-            targets = {self._task_config_id(t) for t in listed}
+        targets = set(self.targets if tasks is None else self._targets_of(tasks))
         by_id = {t.id: t for t in self.config.task_configs}
         producers = {dn.id: t.id for t in self.config.task_configs for dn in t.output_configs}
         chosen: set[str] = set()
