@@ -1,8 +1,9 @@
 """d6tflow's API over the engine: task classes, parameters, ``Workflow``, ``WorkflowMulti``, ``settings``.
 
 Users import it as ``import ledgerflow.d6tflow as d6tflow``: the ``ledgerflow/d6tflow/`` package
-re-exports this one (and ``ledgerflow.d6tflow.tasks`` its task classes). Each (task class, parameter values) is a task of the engine with its outputs as
-data nodes (``engine.py``), so every run, skip, reset and write is an event in the log.
+re-exports this one (and ``ledgerflow.d6tflow.tasks`` its task classes). Each (task class,
+parameter values) is a task of the engine with its outputs as data nodes (``engine.py``), so
+every run, skip, reset and write is an event in the log.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from ledgerflow.service.live import live_source
 from ledgerflow.service.orchestrator import Orchestrator
 from ledgerflow.service.scenarios.creation import create_scenario
 from ledgerflow.service.session import running_service
+from ledgerflow.service.submitting.external_edits import record_external_edits
 from ledgerflow.service.submitting.submit import submit
 from ledgerflow.service.workflow.plan import WOULD_SKIP, TaskPlan
 from ledgerflow.service.workflow.read_inputs import record_read_inputs
@@ -55,12 +56,18 @@ def flow_scenario(targets: list[TaskData], tasks: list[TaskData]) -> Scenario:
 
 
 def _prepare(targets: list[TaskData]) -> tuple[list[TaskData], Scenario]:
-    """The closure of ``targets`` and its scenario, with the inputs read by functions recorded."""
+    """The closure of ``targets`` and its scenario, with files edited by hand and inputs read by functions recorded."""
     tasks = engine.closure(targets)
     scenario = flow_scenario(targets, tasks)
-    state = session.current().runtime.state
-    watched = [n for t in state.scenarios[scenario.id].task_ids for n in state.tasks[t].input_ids]
-    record_read_inputs(session.current().runtime, session.current().backends, watched)
+    current = session.current()
+    state = current.runtime.state
+    nodes = [
+        n
+        for t in state.scenarios[scenario.id].task_ids
+        for n in (*state.tasks[t].input_ids, *state.tasks[t].output_ids)
+    ]
+    record_external_edits(current.runtime, nodes)  # an output file edited by hand is a new value
+    record_read_inputs(current.runtime, current.backends, nodes)
     return tasks, scenario
 
 

@@ -279,3 +279,14 @@ def test_a_flows_run_can_be_rerun_and_its_outputs_have_history(flow: d6tflow.Wor
     with pytest.raises(lf.exceptions.NoData):
         model.read(as_of=submission.creation_date)  # before the run: no model yet
     assert model.read() == 2.5
+
+
+def test_an_output_file_edited_by_hand_reruns_what_reads_it(flow: d6tflow.Workflow) -> None:
+    import pickle
+
+    flow.run()
+    path = TaskPreprocess().output().path
+    path.write_bytes(pickle.dumps([1.0, 1.0]))
+    assert TaskPreprocess().output().load() == [1.0, 1.0]
+    assert ran(flow.run()) == ["TaskTrain(do_preprocess=True)"]  # the edit is kept, TaskTrain reads it
+    assert flow.outputLoad() == [2.0, 2]
