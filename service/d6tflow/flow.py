@@ -31,7 +31,7 @@ from ledgerflow.service.submitting.external_edits import record_external_edits
 from ledgerflow.service.submitting.submit import submit
 from ledgerflow.service.workflow.plan import WOULD_SKIP, TaskPlan
 from ledgerflow.service.workflow.read_inputs import record_read_inputs
-from ledgerflow.service.workflow.verbs import FAILED, failed, flow_failed
+from ledgerflow.service.workflow.verbs import FAILED, failed, flow_failed, one_run_at_a_time
 
 TaskArg = type[TaskData] | TaskData | None
 
@@ -156,6 +156,12 @@ class Workflow:
         summary and raises ``RuntimeError('Exception found running flow, check trace')`` (unless
         ``abort=False``).
         """
+        with one_run_at_a_time():
+            return self._run(tasks, forced, forced_all, forced_all_upstream, abort, execution_summary)
+
+    def _run(
+        self, tasks: Any, forced: Any, forced_all: bool, forced_all_upstream: bool, abort: bool, summary: bool | None
+    ) -> Submission:
         targets = self._targets(tasks)
         closure, scenario = _prepare(targets)
         if forced_all_upstream:
@@ -173,7 +179,7 @@ class Workflow:
             print(
                 f"{report.in_user_words(job.task.config_id, names)} failed:", *job.stacktrace, sep="\n", file=sys.stderr
             )
-        show = settings.execution_summary if execution_summary is None else execution_summary
+        show = settings.execution_summary if summary is None else summary
         if show:
             print(report.summary(submission, chosen, names))
         if abort and failed(submission):

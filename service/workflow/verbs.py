@@ -16,7 +16,8 @@ keeps one workflow, hence one scenario, per named parameter set.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,7 @@ from ledgerflow.service.workflow.plan import Plan, nodes_with_data, plan_new_tas
 from ledgerflow.service.workflow.read_inputs import record_read_inputs
 from ledgerflow.service.workflow.summary import execution_summary as summarize
 from ledgerflow.storage.datanodes import Backends, _hash_of
+from ledgerflow.storage.turns import turn
 
 ForceArg = bool | str | TaskConfig | Iterable[str | TaskConfig]
 TasksArg = str | TaskConfig | Iterable[str | TaskConfig] | None
@@ -52,6 +54,19 @@ def flow_failed(submission: Submission) -> RuntimeError:
     error = RuntimeError(FAILED)
     error.submission = submission  # type: ignore[attr-defined]
     return error
+
+
+@contextmanager
+def one_run_at_a_time() -> Iterator[None]:
+    """Workflow runs of processes sharing a store take turns, each seeing what the one before recorded.
+
+    Two scripts started at once would otherwise both run the tasks they share, and their jobs'
+    writes to the same data nodes would conflict.
+    """
+    runtime = session.current().runtime
+    with turn(runtime.storage_folder, "workflow-runs"):
+        runtime.catch_up()
+        yield
 
 
 def failed(submission: Submission) -> bool:
@@ -281,6 +296,20 @@ class Workflow:
         False; a failed task then raises ``RuntimeError('Exception found running flow, check
         trace')`` (its ``.submission`` is the run) unless ``abort=False``.
         """
+        with one_run_at_a_time():
+            return self._run(tasks, forced, forced_all, forced_all_upstream, execution_summary, abort, timeout, force)
+
+    def _run(
+        self,
+        tasks: TasksArg,
+        forced: ForceArg | None,
+        forced_all: bool,
+        forced_all_upstream: bool,
+        execution_summary: bool | None,
+        abort: bool,
+        timeout: float | None,
+        force: ForceArg,
+    ) -> Submission:
         chosen = self._chosen(tasks)
         force = forced if forced is not None else force
         if forced_all:

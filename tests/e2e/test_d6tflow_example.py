@@ -124,3 +124,18 @@ def test_workflow_multi_compares_two_models_sharing_their_upstream(example: Path
     again = script(example, "compare.py")
     assert again.stdout.count("Did not run any tasks") == 2
     assert ran(script(example, "flow.py").stdout) == [TRAIN]  # TaskGetData and TaskPreprocess are shared
+
+
+def test_two_processes_running_the_script_at_once_run_each_task_once(example: Path) -> None:
+    started = [
+        subprocess.Popen(
+            [sys.executable, "flow.py"], cwd=example, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=120) for p in started]
+    assert [p.returncode for p in started] == [0, 0], outputs
+    runs = sorted(ran(out) for out, _ in outputs)
+    assert runs == [[], [GET, PRE, TRAIN]]  # they took turns: the second found every task complete
+    count = "import ledgerflow as lf; print(len(lf.get_scenarios()), len(lf.get_tasks()), len(lf.get_jobs()))"
+    assert script(example, "-c", count).stdout.split()[-3:] == ["1", "3", "4"]
