@@ -31,7 +31,7 @@ from ledgerflow.service.submitting.external_edits import record_external_edits
 from ledgerflow.service.submitting.submit import submit
 from ledgerflow.service.workflow.plan import WOULD_SKIP, TaskPlan
 from ledgerflow.service.workflow.read_inputs import record_read_inputs
-from ledgerflow.service.workflow.verbs import FAILED, failed, flow_failed, one_run_at_a_time
+from ledgerflow.service.workflow.runs import FAILED, failed, flow_failed, one_run_at_a_time
 
 TaskArg = type[TaskData] | TaskData | None
 

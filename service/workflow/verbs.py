@@ -16,14 +16,12 @@ keeps one workflow, hence one scenario, per named parameter set.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from ledgerflow.domain.config import Config, DataNodeConfig, ScenarioConfig, TaskConfig
 from ledgerflow.domain.dag import TaskNode, downstream_closure, upstream_tasks
-from ledgerflow.domain.enums import Status
 from ledgerflow.domain.errors import LedgerflowError, NonExistingDataNodeConfig, NonExistingTaskConfig
 from ledgerflow.domain.task import Task as TaskAggregate
 from ledgerflow.projections.current import CurrentState
@@ -39,39 +37,13 @@ from ledgerflow.service.submitting.submit import submit
 from ledgerflow.service.workflow.kept import WORKFLOW
 from ledgerflow.service.workflow.plan import Plan, nodes_with_data, plan_new_tasks, plan_tasks
 from ledgerflow.service.workflow.read_inputs import record_read_inputs
+from ledgerflow.service.workflow.runs import failed, flow_failed, one_run_at_a_time
 from ledgerflow.service.workflow.summary import execution_summary as summarize
 from ledgerflow.storage.datanodes import Backends, _hash_of
-from ledgerflow.storage.turns import turn
 
 ForceArg = bool | str | TaskConfig | Iterable[str | TaskConfig]
 TasksArg = str | TaskConfig | Iterable[str | TaskConfig] | None
-FAILED = "Exception found running flow, check trace"
 DEFAULT_COMMENT = "default_data of the config"
-
-
-def flow_failed(submission: Submission) -> RuntimeError:
-    """d6tflow's ``RuntimeError('Exception found running flow, check trace')``; ``.submission`` tells more."""
-    error = RuntimeError(FAILED)
-    error.submission = submission  # type: ignore[attr-defined]
-    return error
-
-
-@contextmanager
-def one_run_at_a_time() -> Iterator[None]:
-    """Workflow runs of processes sharing a store take turns, each seeing what the one before recorded.
-
-    Two scripts started at once would otherwise both run the tasks they share, and their jobs'
-    writes to the same data nodes would conflict.
-    """
-    runtime = session.current().runtime
-    with turn(runtime.storage_folder, "workflow-runs"):
-        runtime.catch_up()
-        yield
-
-
-def failed(submission: Submission) -> bool:
-    """Whether a task of the submission failed (or was abandoned because an upstream one did)."""
-    return any(j.status in (Status.FAILED, Status.ABANDONED) for j in submission.jobs)
 
 
 def _upstream_config(task: TaskConfig) -> ScenarioConfig:
