@@ -129,6 +129,10 @@ class Workflow:
 
     def preview(self, tasks: Any = None, indent: str = "", last: bool = True, **ignored: Any) -> str:
         """Print the tree of each target: every task COMPLETE or PENDING, and why."""
+        with one_run_at_a_time():
+            return self._preview(tasks, indent, last)
+
+    def _preview(self, tasks: Any, indent: str, last: bool) -> str:
         targets = self._targets(tasks)
         closure, _ = _prepare(targets)
         plans = outputs.plan_of(closure) or {}
@@ -216,7 +220,8 @@ class Workflow:
     # -- resets -----------------------------------------------------------------------------------
     def reset(self, task: TaskArg = None, confirm: bool = False) -> bool:
         """Reset the task alone: it runs at the next run (one event; nothing is deleted)."""
-        return self.get_task(task).reset(confirm)
+        with one_run_at_a_time():
+            return self.get_task(task).reset(confirm)
 
     def reset_upstream(self, task: TaskArg = None, confirm: bool = False) -> list[TaskData]:
         """Reset the task and every task upstream of it."""
