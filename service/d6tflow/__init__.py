@@ -68,7 +68,7 @@ def invalidate_downstream(task: TaskData, task_downstream: TaskData, confirm: bo
 
 
 def set_dir(dir: str | None = None) -> Path:
-    """Accepted for d6tflow scripts: outputs live in the application's store, not in this folder."""
+    """The folder of the output files of tasks configured from now on (default ``data``)."""
     if dir is not None:
         settings.dir, settings.dirpath = dir, Path(dir)
     return settings.dirpath

@@ -1,8 +1,8 @@
 """``d6tflow.settings``: d6tflow's switches, shared with the engine's where they mean the same thing.
 
 ``check_dependencies`` and ``execution_summary`` are ``ledgerflow.settings``'s (one switch for both
-APIs); ``log_level`` sets the level of the ``ledgerflow`` logger. ``dir`` is accepted and unused:
-outputs live in the application's store (``.ledgerflow/`` by default).
+APIs); ``log_level`` sets the level of the ``ledgerflow`` logger; ``dir`` / ``dirpath`` is the
+folder of the tasks' output files (``data`` by default), as in d6tflow.
 """
 
 from __future__ import annotations
