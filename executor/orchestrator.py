@@ -19,7 +19,7 @@ from ledgerflow.domain.config import Config
 from ledgerflow.domain.enums import SubmissionStatus
 from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.executor.claims import Claims
-from ledgerflow.executor.dispatcher import SubmissionRun
+from ledgerflow.executor.dispatcher import SubmissionRun, run_for
 from ledgerflow.executor.loop import LoopThread
 from ledgerflow.executor.runners import InLoopRunner, Runner
 from ledgerflow.executor.standalone import SubprocessRunner
@@ -93,7 +93,7 @@ class OrchestratorService:
 
     async def _run(self, submission_id: str) -> None:
         try:
-            run = SubmissionRun(
+            run = run_for(self.runner)(
                 self.runtime, self.runner, submission_id, lambda job_id: self.notify(submission_id, job_id)
             )
             self.runs[submission_id] = run
