@@ -54,12 +54,18 @@ def _ensure_cycle(config: ScenarioConfig, when: datetime, version: str, new: lis
     return cycle.id
 
 
-def create_scenario(config: ScenarioConfig, creation_date: datetime | None = None, name: str | None = None) -> Scenario:
+def create_scenario(
+    config: ScenarioConfig,
+    creation_date: datetime | None = None,
+    name: str | None = None,
+    properties: dict[str, Any] | None = None,
+) -> Scenario:
     """Create a scenario of ``config``: shared data nodes and tasks are reused, the rest created.
 
     A scenario that may create a shared entity (a GLOBAL or CYCLE node or task, a cycle) is built
     on the log's latest state and is durable on return; when another process created the same
     shared entity at the same moment, it is built again on that one (as Taipy reuses it).
+    ``properties``: recorded over the config's (a workflow marks its scenario so).
     """
     current = session.for_writing()
     runtime, version = current.runtime, current.version.name
@@ -110,7 +116,7 @@ def create_scenario(config: ScenarioConfig, creation_date: datetime | None = Non
             cycle_id=cycle,
             task_ids=task_ids,
             additional_data_node_ids=extra,
-            properties=_plain(config.raw_properties),
+            properties={**_plain(config.raw_properties), **_plain(properties or {})},
             is_primary=primary,
             version=version,
         )

@@ -39,6 +39,7 @@ from ledgerflow.projections.views import VersionView
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.scenarios.deletion import delete_version_entities
 from ledgerflow.service.versions.migrations import plan_migrations, record_plan
+from ledgerflow.service.workflow.kept import kept_by_workflows
 from ledgerflow.storage.datanodes import Backends
 
 log = logging.getLogger("ledgerflow")
@@ -135,7 +136,7 @@ def _start_development(runtime: Runtime, config: dict[str, Any], now: datetime) 
         version = _new_version(runtime, name, DEVELOPMENT, config, now)
     else:
         log.info("Development mode: Clean all entities of version %s", name)
-        delete_version_entities(runtime, name)
+        delete_version_entities(runtime, name, keep=kept_by_workflows(runtime.state, name))
         version = runtime.aggregate(Version, version_aggregate_id(name))
         if config_diff(runtime.state.versions[name].config, config):
             version.record_config(config, forced=False)
