@@ -38,6 +38,7 @@ from ledgerflow.executor.retries import Change, after_failure
 from ledgerflow.executor.runners import Runner
 from ledgerflow.executor.schedule import Schedule
 from ledgerflow.executor.specs import job_spec
+from ledgerflow.executor.timeouts import timed_out
 from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.runtime.skip import Decision, decide
@@ -77,6 +78,7 @@ class SubmissionRun:
         self.launched: set[str] = set()  # jobs with a live task (waiting for the runner, or running)
         self.waiting: dict[str, anyio.CancelScope] = {}  # launched jobs the runner has not started
         self.cancels: dict[str, str] = {}  # running jobs being canceled, and why
+        self.timed_out: dict[str, str] = {}  # running jobs stopped for running too long, and why
         self.ended: dict[str, anyio.Event] = {}
         self.concluded: set[str] = set()  # finished jobs whose follow-ups were recorded with them
         self.stopping = False
@@ -143,6 +145,9 @@ class SubmissionRun:
     def _flush(self) -> None:
         """Record what the strategy held back (nothing here; see ``SequentialRun``)."""
 
+    def _unwatch(self, job_id: str) -> None:
+        """The job ended: stop watching its time (see ``ConcurrentRun``)."""
+
     def _conclude(
         self, final: Change, extra: Sequence[Entity] = (), written: Sequence[str] = (), reason: str | None = None
     ) -> None:
@@ -163,7 +168,12 @@ class SubmissionRun:
         task = self.runtime.state.tasks[self.task_of[job_id]]
         history = self.runtime.state.jobs[job_id].history
         change = after_failure(job_id, task.config_id, task.properties, history, outcome)
-        return [change] if change.status is Status.PENDING else [change, *self.schedule.abandoned(job_id)]
+        where = f"\n  {outcome.stacktrace[0]}" if outcome.stacktrace and outcome.stacktrace[0] != outcome.error else ""
+        if change.status is Status.PENDING:
+            log.warning('Task "%s" failed (job %s), trying again: %s%s', task.config_id, job_id, outcome.error, where)
+            return [change]
+        log.error('Task "%s" failed (job %s): %s%s', task.config_id, job_id, outcome.error, where)
+        return [change, *self.schedule.abandoned(job_id)]
 
     # -- running ------------------------------------------------------------------------
     async def run(self) -> None:
@@ -190,7 +200,12 @@ class SubmissionRun:
             return None
         spec = job_spec(self.runtime.state, job_id)
         self._record([Change(job_id, Status.RUNNING, reason)])
+        if spec.timeout is not None:
+            self._watch(job_id, spec.timeout)
         return spec
+
+    def _watch(self, job_id: str, seconds: float) -> None:
+        """Stop the job if it still runs after ``seconds`` (runners that cannot do it themselves)."""
 
     async def _run_job(self, job_id: str) -> None:
         try:
@@ -209,6 +224,7 @@ class SubmissionRun:
         finally:
             self.waiting.pop(job_id, None)
             self.launched.discard(job_id)
+            self._unwatch(job_id)
             ended = self.ended.pop(job_id, None)
             if ended is not None:
                 ended.set()
@@ -239,6 +255,9 @@ class SubmissionRun:
             log.exception("The failure of job %s could not be recorded", job_id)
 
     def _finish(self, job_id: str, output_ids: list[str], outcome: JobOutcome, fingerprint: str | None) -> None:
+        timed = self.timed_out.pop(job_id, None)
+        if outcome.lost and timed is not None:  # its worker was killed for running too long
+            outcome = JobOutcome(error=timed, stacktrace=[timed])
         canceled = self.cancels.pop(job_id, None)
         if outcome.lost and canceled is not None:
             changes = [Change(job_id, Status.CANCELED, canceled), *self.schedule.abandoned(job_id)]
@@ -323,6 +342,19 @@ class SubmissionRun:
             self._record(changes, reason="job canceled")
         return None
 
+    def fail_running(self, reason: str) -> list[str]:
+        """Record the running jobs FAILED with ``reason`` and the jobs waiting on them ABANDONED; their ids.
+
+        For a process being interrupted, whose own run of the jobs cannot be relied on any more.
+        """
+        running = self.schedule.in_status(Status.RUNNING)
+        changes = {job_id: Change(job_id, Status.FAILED, reason, [reason]) for job_id in running}
+        for job_id in running:
+            changes.update((c.job_id, c) for c in self.schedule.abandoned(job_id) if c.job_id not in changes)
+        if changes:
+            self._write(list(changes.values()), (), "interrupted")
+        return running
+
     def stop(self, kill: bool) -> None:
         """Launch nothing more; jobs still waiting for a worker stay PENDING (resumed at the next start).
 
@@ -341,6 +373,10 @@ class ConcurrentRun(SubmissionRun):
 
     _group: anyio.abc.TaskGroup | None = None
 
+    def __init__(self, runtime: Runtime, runner: Runner | None, submission_id: str, on_change: JobCallback) -> None:
+        super().__init__(runtime, runner, submission_id, on_change)
+        self.watches: dict[str, anyio.CancelScope] = {}  # timeouts of running jobs
+
     async def _run_ready(self) -> None:
         changes = self._unblocked()
         if changes:
@@ -348,6 +384,24 @@ class ConcurrentRun(SubmissionRun):
         async with anyio.create_task_group() as group:
             self._group = group
             self._launch_ready()
+
+    def _watch(self, job_id: str, seconds: float) -> None:
+        if self._group is not None:
+            self._group.start_soon(self._stop_after, job_id, seconds)
+
+    def _unwatch(self, job_id: str) -> None:
+        scope = self.watches.pop(job_id, None)
+        if scope is not None:
+            scope.cancel()
+
+    async def _stop_after(self, job_id: str, seconds: float) -> None:
+        with anyio.CancelScope() as scope:
+            self.watches[job_id] = scope
+            await anyio.sleep(seconds)
+            if self.statuses[job_id] is Status.RUNNING and self.runner is not None:
+                self.timed_out[job_id] = timed_out(seconds)
+                self.runner.cancel(job_id, self.timed_out[job_id])
+        self.watches.pop(job_id, None)
 
     def _launch_ready(self) -> None:
         if self.stopping or self._group is None:

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledgerflow.domain.cycle import CycleTopics
+from ledgerflow.domain.datanode import DataNodeTopics
+from ledgerflow.domain.scenario import ScenarioTopics
+from ledgerflow.domain.sequence import SequenceTopics
 from ledgerflow.projections.records import RecordLike
 from ledgerflow.projections.state import CurrentState, handles
 from ledgerflow.projections.views import SequenceView
@@ -17,7 +21,7 @@ def _set(properties: dict[str, Any], key: str, value: Any) -> None:
         properties[key] = value
 
 
-@handles("ledgerflow.scenario.property_set")
+@handles(ScenarioTopics.PROPERTY_SET)
 def _scenario_property(state: CurrentState, r: RecordLike) -> None:
     scenario = state.scenarios[r.originator_id]
     key, value = r.payload["key"], r.payload["value"]
@@ -26,12 +30,12 @@ def _scenario_property(state: CurrentState, r: RecordLike) -> None:
         scenario.name = value
 
 
-@handles("ledgerflow.datanode.property_set")
+@handles(DataNodeTopics.PROPERTY_SET)
 def _data_node_property(state: CurrentState, r: RecordLike) -> None:
     _set(state.data_nodes[r.originator_id].properties, r.payload["key"], r.payload["value"])
 
 
-@handles("ledgerflow.cycle.property_set")
+@handles(CycleTopics.PROPERTY_SET)
 def _cycle_property(state: CurrentState, r: RecordLike) -> None:
     cycle = state.cycles[r.originator_id]
     key, value = r.payload["key"], r.payload["value"]
@@ -40,12 +44,12 @@ def _cycle_property(state: CurrentState, r: RecordLike) -> None:
         cycle.name = value
 
 
-@handles("ledgerflow.sequence.property_set")
+@handles(SequenceTopics.PROPERTY_SET)
 def _sequence_property(state: CurrentState, r: RecordLike) -> None:
     _set(state.sequences[r.originator_id].properties, r.payload["key"], r.payload["value"])
 
 
-@handles("ledgerflow.sequence.updated")
+@handles(SequenceTopics.UPDATED)
 def _sequence_updated(state: CurrentState, r: RecordLike) -> None:
     sequence = state.sequences[r.originator_id]
     for task_id in sequence.task_ids:
@@ -56,7 +60,7 @@ def _sequence_updated(state: CurrentState, r: RecordLike) -> None:
         state._link(task_id, sequence.id)
 
 
-@handles("ledgerflow.sequence.recreated")
+@handles(SequenceTopics.RECREATED)
 def _sequence_recreated(state: CurrentState, r: RecordLike) -> None:
     p = r.payload
     sequence = SequenceView(

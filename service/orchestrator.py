@@ -8,6 +8,7 @@ from ledgerflow.domain.config import Config
 from ledgerflow.domain.errors import OrchestratorServiceIsAlreadyRunning
 from ledgerflow.executor.mainscript import main_is_guarded
 from ledgerflow.executor.orchestrator import OrchestratorService
+from ledgerflow.service import interrupts
 from ledgerflow.service import session as sessions
 from ledgerflow.service.live import live_source
 from ledgerflow.service.notifications.subscriptions import notify_subscribers
@@ -24,7 +25,7 @@ class Orchestrator:
         ``SystemExit``) before anything is recorded.
         """
         Config.check(main_guarded=main_is_guarded())
-        current = sessions.current()
+        current = sessions.for_writing()
         if current.orchestrator is not None:
             if not force_restart:
                 raise OrchestratorServiceIsAlreadyRunning(
@@ -32,6 +33,7 @@ class Orchestrator:
                 )
             current.orchestrator.stop()
         Config.block_update()
+        interrupts.install()
         current.orchestrator = OrchestratorService(
             current.runtime, current.backends, current.visible, on_job_change=partial(notify_subscribers, live_source())
         )
@@ -47,5 +49,6 @@ class Orchestrator:
             if current.orchestrator is not None:
                 current.orchestrator.stop(wait, timeout)
                 current.orchestrator = None
-            current.runtime.save_checkpoint()
+            if current.started:  # a look leaves the store as it found it
+                current.runtime.save_checkpoint()
         Config.unblock_update()

@@ -28,7 +28,7 @@ _unresolvable: set[str] = set()
 
 
 def _live() -> tuple[Runtime, Callable[[str], bool]]:
-    current = session.current()
+    current = session.for_writing()
     return current.runtime, current.visible
 
 

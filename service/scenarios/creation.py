@@ -34,7 +34,7 @@ from ledgerflow.service.scenarios.creation_checks import check_data_nodes, check
 def _ensure_cycle(config: ScenarioConfig, when: datetime, version: str, new: list[Entity]) -> str | None:
     if config.frequency is None:
         return None
-    runtime = session.current().runtime
+    runtime = session.for_writing().runtime
     window = cycle_window(config.frequency, when)
     key = natural_key("CYCLE", int(config.frequency), window.start.isoformat(), version)
     existing = runtime.state.by_key.get(key)
@@ -55,15 +55,21 @@ def _ensure_cycle(config: ScenarioConfig, when: datetime, version: str, new: lis
     return cycle.id
 
 
-def create_scenario(config: ScenarioConfig, creation_date: datetime | None = None, name: str | None = None) -> Scenario:
+def create_scenario(
+    config: ScenarioConfig,
+    creation_date: datetime | None = None,
+    name: str | None = None,
+    properties: dict[str, Any] | None = None,
+) -> Scenario:
     """Create a scenario of ``config``: shared data nodes and tasks are reused, the rest created.
 
     A scenario that may create a shared entity (a GLOBAL or CYCLE node or task, a cycle) is built
     on the log's latest state and is durable on return; when another process created the same
     shared entity at the same moment, it is built again on that one (as Taipy reuses it).
+    ``properties``: recorded over the config's (a workflow marks its scenario so).
     """
     check_scenario(config)
-    current = session.current()
+    current = session.for_writing()
     runtime, version = current.runtime, current.version.name
     when = creation_date or datetime.now()
     new_id = scenario_id(config.id)
@@ -112,7 +118,7 @@ def create_scenario(config: ScenarioConfig, creation_date: datetime | None = Non
             cycle_id=cycle,
             task_ids=task_ids,
             additional_data_node_ids=extra,
-            properties=_plain(config.raw_properties),
+            properties={**_plain(config.raw_properties), **_plain(properties or {})},
             is_primary=primary,
             version=version,
         )
@@ -159,7 +165,7 @@ def create_global_data_node(config: DataNodeConfig) -> DataNode:
             f'DataNode config "{config.id}" has scope {config.scope.name}: configure it with scope=Scope.GLOBAL.'
         )
     check_data_nodes([config])
-    current = session.current()
+    current = session.for_writing()
     runtime = current.runtime
     created: list[str] = []
 

@@ -5,7 +5,7 @@ Deleting records ``...deleted`` events; the log keeps everything that happened b
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from ledgerflow.domain.cycle import Cycle
@@ -149,8 +149,8 @@ def _deletion_of(runtime: Runtime, entity_id: str) -> _Deletion:
     return deletion
 
 
-def delete_version_entities(runtime: Runtime, version: str) -> None:
-    """Delete every entity of an application version (the development clean-up)."""
+def delete_version_entities(runtime: Runtime, version: str, keep: Collection[str] = ()) -> None:
+    """Delete every entity of an application version but those in ``keep`` (the development clean-up)."""
 
     def plan() -> list[Entity]:
         state = runtime.state
@@ -164,7 +164,7 @@ def delete_version_entities(runtime: Runtime, version: str) -> None:
             state.data_nodes,
             state.cycles,
         ):
-            deletion.add([entity_id for entity_id, view in table.items() if view.version == version])
+            deletion.add([e for e, view in table.items() if view.version == version and e not in keep])
         return deletion.aggregates()
 
     runtime.command(plan, reason=f"clean entities of version {version}")

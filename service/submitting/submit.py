@@ -27,13 +27,17 @@ from ledgerflow.service.entities.scenario import Scenario, Sequence
 from ledgerflow.service.entities.task import Task
 from ledgerflow.service.notifications.subscriptions import notify_subscribers
 from ledgerflow.service.submitting.external_edits import record_external_edits
+from ledgerflow.service.submitting.outcomes import report_if_failed
 
 log = logging.getLogger("ledgerflow")
 
 Callback = Callable[[Job], Any]
 
 
-def _tasks_of(entity: EntityHandle) -> tuple[str, list[str]]:
+def _tasks_of(entity: EntityHandle, only: Collection[str] | None = None) -> tuple[str, list[str]]:
+    if only is not None:
+        kind, task_ids = _tasks_of(entity)
+        return kind, [t for t in task_ids if t in only]
     state = session.current().runtime.state
     if isinstance(entity, Scenario):
         return "SCENARIO", list(state.scenarios[entity.id].task_ids)
@@ -65,7 +69,11 @@ def _run_order(tasks: Mapping[str, TaskView], task_ids: list[str]) -> list[str]:
 
 
 def create_submission(
-    entity: EntityHandle, force: bool | Collection[str], properties: dict[str, Any], new_id: str | None = None
+    entity: EntityHandle,
+    force: bool | Collection[str],
+    properties: dict[str, Any],
+    new_id: str | None = None,
+    only: Collection[str] | None = None,
 ) -> list[str]:
     """Record a submission of ``entity`` and a job per task, in run order; the ids of the jobs skipped at once.
 
@@ -73,12 +81,12 @@ def create_submission(
     edited outside ledgerflow are recorded first, so the jobs' skip decisions see them. ``new_id``:
     the submission's id, when the caller chose (and claimed) it beforehand. A job whose outputs are
     up to date and that nothing in the submission can change is created SKIPPED
-    (``skipped_at_submission``).
+    (``skipped_at_submission``). ``only``: the ids of the tasks to submit, when not all of them.
     """
     entity._writable()  # an entity of an as_of view cannot be submitted
-    current = session.current()
+    current = session.for_writing()
     runtime = current.runtime
-    entity_type, task_ids = _tasks_of(entity)
+    entity_type, task_ids = _tasks_of(entity, only)
     tasks = runtime.state.tasks
     record_external_edits(runtime, (n for t in task_ids for n in (*tasks[t].input_ids, *tasks[t].output_ids)))
     order = _run_order(tasks, task_ids)
@@ -121,23 +129,25 @@ def submit(
     timeout: float | None = None,
     callbacks: Iterable[Callback] | None = None,
     resume: bool = False,
+    only_tasks: Collection[str] | None = None,
     **properties: Any,
 ) -> Submission:
     """Run ``entity``'s tasks in dependency order; skippable tasks with valid outputs are skipped.
 
     ``force``: True, or the config ids of the tasks to run whatever their outputs. ``resume``: judge
     every task (skippable or not) by its outputs, so after a failure only the failed, abandoned and
-    stale tasks run again (recorded as the submission's ``resume`` property).
+    stale tasks run again (recorded as the submission's ``resume`` property). ``only_tasks``: the
+    ids of the tasks to run, when not all of the entity's (a workflow's targets and their upstream).
     """
     if resume:
         properties["resume"] = True
-    check_before_submit(session.current().runtime.state, _tasks_of(entity)[1])
+    check_before_submit(session.for_writing().runtime.state, _tasks_of(entity, only_tasks)[1])
     service = session.running_service()
     new_id = submission_id()
     if service is not None:
         service.claim(new_id)  # before it is recorded: no other process may start it
     try:
-        skipped = create_submission(entity, force, dict(properties), new_id)
+        skipped = create_submission(entity, force, dict(properties), new_id, only_tasks)
     except BaseException:
         if service is not None:
             service.claimed.discard(new_id)
@@ -168,6 +178,8 @@ def submit(
         service.dispatch(new_id)
         if wait and not service.synchronous:
             submission.wait(timeout)
+        if wait or service.synchronous:
+            report_if_failed(service.runtime.state, new_id)
     finally:
         if hooks and service.synchronous:
             service.listeners.remove(relay)

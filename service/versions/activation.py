@@ -40,6 +40,7 @@ from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.scenarios.deletion import delete_version_entities
 from ledgerflow.service.versions.command_line import mode_flags
 from ledgerflow.service.versions.migrations import plan_migrations, record_plan
+from ledgerflow.service.workflow.kept import kept_by_workflows
 from ledgerflow.storage.datanodes import Backends
 
 log = logging.getLogger("ledgerflow")
@@ -143,7 +144,7 @@ def _start_development(runtime: Runtime, config: dict[str, Any], now: datetime) 
         version = _new_version(runtime, name, DEVELOPMENT, config, now)
     else:
         log.info("Development mode: Clean all entities of version %s", name)
-        delete_version_entities(runtime, name)
+        delete_version_entities(runtime, name, keep=kept_by_workflows(runtime.state, name))
         version = runtime.aggregate(Version, version_aggregate_id(name))
         if config_diff(runtime.state.versions[name].config, config):
             version.record_config(config, forced=False)
@@ -177,6 +178,24 @@ def _refuse_reserved(state: CurrentState, name: str, mode: str) -> None:
             f"Version number {name} is already a production version. Please choose a different name for this "
             "experiment."
         )
+
+
+def peek(state: CurrentState) -> ActiveVersion:
+    """The version a run would use, and what it would see, without recording anything (a read-only look).
+
+    Development mode sees the entities of the last development run as they are (a run would
+    replace them); an experiment or production version not recorded yet has no entities.
+    """
+    mode, name, _ = _requested()
+    if mode == DEVELOPMENT:
+        name = development_version(state) or DEVELOPMENT
+        return ActiveVersion(name, mode, frozenset({name}))
+    if mode == PRODUCTION:
+        production = production_versions(state)
+        name = name or latest_version(state) or PRODUCTION
+        return ActiveVersion(name, mode, frozenset({*production, name}))
+    name = name or EXPERIMENT
+    return ActiveVersion(name, mode, frozenset({name}))
 
 
 def activate(runtime: Runtime, backends: Backends) -> ActiveVersion:

@@ -16,6 +16,7 @@ from ledgerflow.projections.current import CurrentState
 from ledgerflow.runtime.checkpoints import load_saved_state
 from ledgerflow.service.stores import open_reader, store_exists
 from ledgerflow.service.submitting.external_edits import edited_outside
+from ledgerflow.service.workflow.kept import WORKFLOW
 from ledgerflow.service.workflow.plan import Plan, nodes_with_data, plan_new_scenario, plan_scenario
 
 DEVELOPMENT, PRODUCTION = "development", "production"
@@ -84,19 +85,21 @@ def preview_application(
     state = read_state(storage_folder, event_store) or CurrentState()
     visible, described = _visible(state, version)
     plans = []
+    replaced = False  # a scenario a development start replaces (a workflow's is kept)
     for view in state.scenarios.values():
         if view.config_id != config.id or view.version not in visible or (name and view.name != name):
             continue
         nodes = {n for t in view.task_ids for n in (*state.tasks[t].input_ids, *state.tasks[t].output_ids)}
         edited = {n: h for n in nodes if (h := edited_outside(state.data_nodes[n])) is not None}
         tasks = plan_scenario(state, view.id, frozenset(), edited, resume=not submit_rules)
+        replaced = replaced or not view.properties.get(WORKFLOW)
         label = f"{view.name!r} " if view.name else ""
         plans.append(Plan(f"Scenario {label}{view.id} of {config.id}", tuple(tasks)))
     note = None
     if not plans:
         has_data = nodes_with_data(state, next(iter(visible), ""), config)
         plans.append(Plan(f"A new scenario of {config.id}", tuple(plan_new_scenario(config, frozenset(), has_data))))
-    elif described == "the development version":
+    elif described == "the development version" and replaced:
         note = (
             "Development mode: `ledgerflow run` replaces these entities at start, so every task of a new run "
             "runs; run with --experiment V to keep results between runs."

@@ -43,7 +43,8 @@ def execution_summary(submission: Submission) -> str:
     """A d6tflow-style summary of a submission: counts per outcome, durations, the failing frame."""
     jobs = submission.jobs
     finished = [j.finished_at for j in jobs if j.finished_at is not None]
-    elapsed = (max(finished) - submission.creation_date).total_seconds() if finished else 0.0
+    # a job skipped when the submission was recorded may be stamped just before the submission itself
+    elapsed = max(0.0, (max(finished) - submission.creation_date).total_seconds()) if finished else 0.0
     lines = [
         RULE,
         f"Submission {submission.id} of {submission.entity_type.lower()} {submission.entity_config_id}: "

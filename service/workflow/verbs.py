@@ -1,18 +1,23 @@
 """d6tflow's workflow verbs over scenarios: ``Workflow`` and ``WorkflowMulti``.
 
 A workflow is one scenario of a config, found by its name (the config id unless given) and created
-by the first ``run()``. Its parameters are values written into the input data nodes they name
-before each run (only when the value changed, so an unchanged parameter re-runs nothing).
-``run()`` judges every task by its outputs, as d6tflow does — complete tasks do not run again,
-skippable or not — and prints an execution summary; ``preview()`` prints what it would do and why;
-``reset()`` records an invalidation event (nothing is deleted). ``WorkflowMulti`` keeps one
-workflow, hence one scenario, per named parameter set.
+by the first ``run()`` and marked as a workflow's, so it outlives development restarts
+(``service/workflow/kept.py``). Its parameters are values written into the input data nodes
+they name before each run (only when the value changed, so an unchanged parameter re-runs nothing);
+an input still holding its config's ``default_data`` follows that default when it changes. Inputs
+read by a ``read_fct`` are read and recorded first (``service/workflow/read_inputs.py``). ``run(tasks)``
+and ``preview(tasks)`` target those tasks and their upstream, as d6tflow does; every task is judged
+by its outputs — complete tasks do not run again, skippable or not. ``run()`` prints an execution
+summary and raises d6tflow's ``RuntimeError`` when a task failed; ``preview()`` prints what it
+would do and why; ``reset()`` records an invalidation event (nothing is deleted). ``WorkflowMulti``
+keeps one workflow, hence one scenario, per named parameter set.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from ledgerflow.domain.config import Config, DataNodeConfig, ScenarioConfig, TaskConfig
@@ -29,11 +34,16 @@ from ledgerflow.service.live import live_source
 from ledgerflow.service.scenarios.creation import create_scenario
 from ledgerflow.service.submitting.external_edits import record_external_edits
 from ledgerflow.service.submitting.submit import submit
-from ledgerflow.service.workflow.plan import Plan, nodes_with_data, plan_new_scenario, plan_scenario
+from ledgerflow.service.workflow.kept import WORKFLOW
+from ledgerflow.service.workflow.plan import Plan, nodes_with_data, plan_new_tasks, plan_tasks
+from ledgerflow.service.workflow.read_inputs import record_read_inputs
+from ledgerflow.service.workflow.runs import failed, flow_failed, one_run_at_a_time
 from ledgerflow.service.workflow.summary import execution_summary as summarize
 from ledgerflow.storage.datanodes import Backends, _hash_of
 
 ForceArg = bool | str | TaskConfig | Iterable[str | TaskConfig]
+TasksArg = str | TaskConfig | Iterable[str | TaskConfig] | None
+DEFAULT_COMMENT = "default_data of the config"
 
 
 def _upstream_config(task: TaskConfig) -> ScenarioConfig:
@@ -121,7 +131,7 @@ class Workflow:
         return None
 
     def _ensure_scenario(self) -> Scenario:
-        return self.scenario or create_scenario(self.config, name=self.name)
+        return self.scenario or create_scenario(self.config, name=self.name, properties={WORKFLOW: self.name})
 
     def _nodes_by_config(self, state: CurrentState, scenario: Scenario) -> dict[str, str]:
         nodes: dict[str, str] = {}
@@ -131,12 +141,22 @@ class Workflow:
                 nodes.setdefault(state.data_nodes[node_id].config_id, node_id)
         return nodes
 
+    def _values(self, state: CurrentState, nodes: dict[str, str]) -> dict[str, Any]:
+        """The parameters, and the ``default_data`` of every other input that still holds its default."""
+        values: dict[str, Any] = {}
+        for config_id, dn in input_configs(self.config).items():
+            default = dn.properties.get("default_data")
+            edits = state.data_nodes[nodes[config_id]].edits if config_id in nodes else []
+            if default is not None and edits and (edits[-1].kind == "default" or edits[-1].comment == DEFAULT_COMMENT):
+                values[config_id] = default
+        return {**values, **self.params}
+
     def _planned(self, state: CurrentState, scenario: Scenario) -> dict[str, str]:
         """Node id -> content hash for every parameter whose value differs from the node's."""
         backends = session.current().backends
         nodes = self._nodes_by_config(state, scenario)
         planned: dict[str, str] = {}
-        for config_id, value in self.params.items():
+        for config_id, value in self._values(state, nodes).items():
             view = state.data_nodes[nodes[config_id]]
             new = planned_hash(backends, view.storage_type, view, value)
             if new is None or not view.edits or view.edits[-1].content_hash != new:
@@ -147,9 +167,10 @@ class Workflow:
         state = session.current().runtime.state
         changed = self._planned(state, scenario)
         nodes = self._nodes_by_config(state, scenario)
-        for config_id, value in self.params.items():
+        for config_id, value in self._values(state, nodes).items():
             if nodes[config_id] in changed:
-                getattr(scenario, config_id).write(value, comment=f"parameter of workflow {self.name}")
+                comment = f"parameter of workflow {self.name}" if config_id in self.params else DEFAULT_COMMENT
+                getattr(scenario, config_id).write(value, comment=comment)
 
     # -- the verbs --------------------------------------------------------------------------
     def _task_config_id(self, task: str | TaskConfig) -> str:
@@ -172,47 +193,116 @@ class Workflow:
         tasks = [force] if isinstance(force, str | TaskConfig) else list(force)
         return frozenset(self._task_config_id(t) for t in tasks)
 
-    def plan(self, force: ForceArg = False, forced_all_upstream: bool = False) -> Plan:
-        """What ``run()`` would do for each task, and why (see ``preview``)."""
+    def _chosen(self, tasks: TasksArg) -> frozenset[str]:
+        """The config ids of the targets (default: the workflow's) and of every task upstream of them."""
+        targets = set(self.targets if tasks is None else self._targets_of(tasks))
+        by_id = {t.id: t for t in self.config.task_configs}
+        producers = {dn.id: t.id for t in self.config.task_configs for dn in t.output_configs}
+        chosen: set[str] = set()
+        while targets:
+            current = targets.pop()
+            if current not in chosen:
+                chosen.add(current)
+                targets.update(producers[dn.id] for dn in by_id[current].input_configs if dn.id in producers)
+        return frozenset(chosen)
+
+    def _read_inputs(self, scenario: Scenario) -> None:
+        current = session.current()
+        nodes = self._nodes_by_config(current.runtime.state, scenario)
+        record_read_inputs(current.runtime, current.backends, [nodes[c] for c in input_configs(self.config)])
+
+    def plan(self, tasks: TasksArg = None, force: ForceArg = False, forced_all_upstream: bool = False) -> Plan:
+        """What ``run(tasks)`` would do for each task, and why (see ``preview``)."""
         forced = self._forced(force, forced_all_upstream)
+        chosen = self._chosen(tasks)
         current = session.current()
         scenario = self.scenario
         if scenario is None:
             title = f"Workflow {self.name!r} of {self.config.id}: no scenario yet (run() creates it)"
             has_data = nodes_with_data(current.runtime.state, current.version.name, self.config) | set(self.params)
-            return Plan(title, tuple(plan_new_scenario(self.config, forced, frozenset(has_data))))
+            graph = [
+                TaskNode(t.id, [d.id for d in t.input_configs], [d.id for d in t.output_configs])
+                for t in self.config.task_configs
+                if t.id in chosen
+            ]
+            return Plan(title, tuple(plan_new_tasks(graph, forced=forced, has_data=frozenset(has_data))))
+        self._read_inputs(scenario)
         state = current.runtime.state
         record_external_edits(current.runtime, self._nodes_by_config(state, scenario).values())
-        tasks = plan_scenario(state, scenario.id, forced, self._planned(state, scenario), resume=True)
-        return Plan(f"Workflow {self.name!r} of {self.config.id}: scenario {scenario.id}", tuple(tasks))
+        ids = [t for t in state.scenarios[scenario.id].task_ids if state.tasks[t].config_id in chosen]
+        planned = self._planned(state, scenario)
+        tasks_ = plan_tasks(
+            state,
+            ids,
+            forced=forced,
+            planned_hashes=planned,
+            check_dependencies=settings.check_dependencies,
+            resume=True,
+            now=datetime.now(),
+        )
+        return Plan(f"Workflow {self.name!r} of {self.config.id}: scenario {scenario.id}", tuple(tasks_))
 
-    def preview(self, force: ForceArg = False, forced_all_upstream: bool = False) -> Plan:
-        """Print the task tree with each task's state (would run / would skip / complete / pending) and why."""
-        plan = self.plan(force, forced_all_upstream)
+    def preview(self, tasks: TasksArg = None, force: ForceArg = False, forced_all_upstream: bool = False) -> Plan:
+        """Print the tree of ``tasks`` (default: the workflow's targets) and their upstream: what a run does, why."""
+        plan = self.plan(tasks, force, forced_all_upstream)
         print(plan)
         return plan
 
     def run(
         self,
-        force: ForceArg = False,
+        tasks: TasksArg = None,
+        forced: ForceArg | None = None,
+        forced_all: bool = False,
         forced_all_upstream: bool = False,
+        confirm: bool = False,
         execution_summary: bool | None = None,
+        abort: bool = True,
         timeout: float | None = None,
+        force: ForceArg = False,
     ) -> Submission:
-        """Write the parameters, then run the tasks whose outputs are not current; returns the submission.
+        """Write the parameters, then run ``tasks`` (default: the workflow's targets) and what they need.
 
-        ``force``: True forces the workflow's tasks (a TaskConfig workflow: that task), or name the
-        tasks to force; ``forced_all_upstream`` forces every task. Prints the execution summary
-        unless ``execution_summary`` (default ``settings.execution_summary``) is False.
+        Only tasks whose outputs are not current run. ``forced`` (or ``force``): True or the tasks
+        to run anyway; ``forced_all``: the targets; ``forced_all_upstream``: every task. Prints the
+        execution summary unless ``execution_summary`` (default ``settings.execution_summary``) is
+        False; a failed task then raises ``RuntimeError('Exception found running flow, check
+        trace')`` (its ``.submission`` is the run) unless ``abort=False``.
         """
-        forced = self._forced(force, forced_all_upstream)
+        with one_run_at_a_time():
+            return self._run(tasks, forced, forced_all, forced_all_upstream, execution_summary, abort, timeout, force)
+
+    def _run(
+        self,
+        tasks: TasksArg,
+        forced: ForceArg | None,
+        forced_all: bool,
+        forced_all_upstream: bool,
+        execution_summary: bool | None,
+        abort: bool,
+        timeout: float | None,
+        force: ForceArg,
+    ) -> Submission:
+        chosen = self._chosen(tasks)
+        force = forced if forced is not None else force
+        if forced_all:
+            force = sorted(self.targets if tasks is None else self._targets_of(tasks))
+        forced_ids = self._forced(force, forced_all_upstream) & chosen
         scenario = self._ensure_scenario()
         self._scenario_id = scenario.id
+        self._read_inputs(scenario)
         self._write_params(scenario)
-        submission = submit(scenario, force=forced, wait=True, timeout=timeout, resume=True)
+        state = session.current().runtime.state
+        only = [t for t in state.scenarios[scenario.id].task_ids if state.tasks[t].config_id in chosen]
+        submission = submit(scenario, force=forced_ids, wait=True, timeout=timeout, resume=True, only_tasks=only)
         if settings.execution_summary if execution_summary is None else execution_summary:
             print(summarize(submission))
+        if abort and failed(submission):
+            raise flow_failed(submission)
         return submission
+
+    def _targets_of(self, tasks: TasksArg) -> frozenset[str]:
+        listed = [tasks] if isinstance(tasks, str | TaskConfig) else list(tasks or [])
+        return frozenset(self._task_config_id(t) for t in listed)
 
     def reset(self, task: str | TaskConfig, downstream: bool = True) -> list[str]:
         """Invalidate ``task`` (and, by default, every task downstream): they run at the next run.
@@ -224,7 +314,7 @@ class Workflow:
         scenario = self.scenario
         if scenario is None:
             return []
-        runtime = session.current().runtime
+        runtime = session.for_writing().runtime
         with runtime.lock:
             state = runtime.state
             views = {t: state.tasks[t] for t in state.scenarios[scenario.id].task_ids}
@@ -256,19 +346,21 @@ class WorkflowMulti:
     def __getitem__(self, name: str) -> Workflow:
         return self.flows[name]
 
-    def preview(self, force: ForceArg = False, forced_all_upstream: bool = False) -> dict[str, Plan]:
-        """Print and return the plan of each flow."""
-        return {name: flow.preview(force, forced_all_upstream) for name, flow in self.flows.items()}
+    def _each(self, flow: str | None) -> dict[str, Workflow]:
+        if flow is None:
+            return self.flows
+        if flow not in self.flows:
+            raise KeyError(f"No flow {flow!r}: use one of {', '.join(self.flows)}.")
+        return {flow: self.flows[flow]}
 
-    def run(
-        self, force: ForceArg = False, forced_all_upstream: bool = False, execution_summary: bool | None = None
-    ) -> dict[str, Submission]:
-        """Run every flow; their submissions by flow name."""
-        return {
-            name: flow.run(force, forced_all_upstream, execution_summary=execution_summary)
-            for name, flow in self.flows.items()
-        }
+    def preview(self, tasks: TasksArg = None, flow: str | None = None, **options: Any) -> dict[str, Plan]:
+        """Print and return the plan of each flow (or of ``flow``)."""
+        return {name: one.preview(tasks, **options) for name, one in self._each(flow).items()}
 
-    def reset(self, task: str | TaskConfig, downstream: bool = True) -> dict[str, list[str]]:
-        """Reset ``task`` in every flow."""
-        return {name: flow.reset(task, downstream) for name, flow in self.flows.items()}
+    def run(self, tasks: TasksArg = None, flow: str | None = None, **options: Any) -> dict[str, Submission]:
+        """Run every flow (or ``flow``); their submissions by flow name. Options as ``Workflow.run``."""
+        return {name: one.run(tasks, **options) for name, one in self._each(flow).items()}
+
+    def reset(self, task: str | TaskConfig, downstream: bool = True, flow: str | None = None) -> dict[str, list[str]]:
+        """Reset ``task`` in every flow (or in ``flow``)."""
+        return {name: one.reset(task, downstream) for name, one in self._each(flow).items()}
