@@ -15,6 +15,8 @@ _EXPORTS: dict[str, str] = {
     "Frequency": "ledgerflow.domain.enums",
     "Status": "ledgerflow.domain.enums",
     "SubmissionStatus": "ledgerflow.domain.enums",
+    "Operator": "ledgerflow.domain.filters",
+    "JoinOperator": "ledgerflow.domain.filters",
     "Orchestrator": "ledgerflow.executor.orchestrator",
     "Scenario": "ledgerflow.service.entities.scenario",
     "Sequence": "ledgerflow.service.entities.scenario",
@@ -60,6 +62,8 @@ if TYPE_CHECKING:
     from ledgerflow.domain.enums import Scope as Scope
     from ledgerflow.domain.enums import Status as Status
     from ledgerflow.domain.enums import SubmissionStatus as SubmissionStatus
+    from ledgerflow.domain.filters import JoinOperator as JoinOperator
+    from ledgerflow.domain.filters import Operator as Operator
     from ledgerflow.executor.orchestrator import Orchestrator as Core  # noqa: F401
     from ledgerflow.executor.orchestrator import Orchestrator as Orchestrator
     from ledgerflow.service.api import *  # noqa: F403

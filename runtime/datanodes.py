@@ -98,8 +98,21 @@ def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) 
             continue
         path = config.properties.get("path") or config.properties.get("default_path")
         spec = NodeSpec(node.id, config.id, config.storage_type, dict(config.properties))
-        if path and Path(path).exists():
+        if path and Path(path).is_file():
             record_external_write(runtime, node, Path(path), now, "Existing file found at creation.")
+        elif path and Path(path).is_dir() and hasattr(backends.of(config.storage_type), "adopt"):  # a dataset folder
+            backend = backends.of(config.storage_type)
+            payload = backend.write(spec, backend.adopt(spec))
+            node.record_write(
+                payload.content_hash,
+                payload.size,
+                payload.location,
+                "external",
+                now,
+                editor_id="ledgerflow",
+                comment="Existing folder found at creation.",
+                extra=payload.extra,
+            )
         elif config.properties.get("default_data") is not None:
             payload = backends.of(config.storage_type).write(spec, config.properties["default_data"])
             node.record_write(
@@ -110,6 +123,7 @@ def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) 
                 now,
                 editor_id="ledgerflow",
                 comment="Default data written.",
+                extra=payload.extra,
             )
 
 
@@ -136,7 +150,12 @@ def write_value(
     if job_id is None:  # before the value reaches its file: with the locks other processes took
         runtime.catch_up()
         runtime.aggregate(DataNode, view.id).check_writable(editor_id, now)
-    payload = backends.of(view.storage_type).write(node_spec(view), value)
+    backend = backends.of(view.storage_type)
+    if kind == "append" and hasattr(backend, "append"):  # the backend appends (a file's rows, a table's)
+        previous = view.edits[-1].content_hash if view.edits else None
+        payload = backend.append(node_spec(view), value, previous)
+    else:
+        payload = backend.write(node_spec(view), value)
 
     def record_write() -> list[Entity]:
         node = runtime.aggregate(DataNode, view.id)
@@ -151,7 +170,7 @@ def write_value(
             job_id=job_id,
             editor_id=editor_id,
             comment=comment,
-            extra=extra,
+            extra={**payload.extra, **(extra or {})},
         )
         return [node]
 
@@ -182,6 +201,8 @@ def appended(current: Any, data: Any, view: DataNodeView) -> Any:
         return list(data) if isinstance(data, list | tuple) else data
     if isinstance(current, list):
         return current + (list(data) if isinstance(data, list | tuple) else [data])
+    if isinstance(current, dict) and isinstance(data, dict):  # a JSON object: Taipy updates it
+        return {**current, **data}
     raise DataNodeWritingError(
         f'DataNode "{view.config_id}" holds a {type(current).__name__}, which cannot be appended to: '
         "use write() instead."

@@ -15,7 +15,7 @@ import tempfile
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -30,6 +30,8 @@ class Payload:
     content_hash: str
     size: int
     location: str
+    #: What else the write event records (a file's own sha256, a table's row count...).
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,9 @@ class Backends:
             "in_memory": InMemoryBackend(),
             "generic": GenericBackend(),
         }
+        from ledgerflow.storage.tabular.backends import tabular_backends  # pandas is imported on first use
+
+        self._by_type.update(tabular_backends(blobs))
 
     def of(self, storage_type: str) -> Backend:
         """The backend for a storage type; a clear error for types not supported yet."""
@@ -208,5 +213,5 @@ class Backends:
             return self._by_type[storage_type]
         except KeyError:
             raise DataNodeWritingError(
-                f'Storage type "{storage_type}" has no backend yet; use pickle, json, in_memory or generic.'
+                f'Storage type "{storage_type}" has no backend: use one of {", ".join(sorted(self._by_type))}.'
             ) from None

@@ -1,0 +1,1 @@
+"""Backends of the tabular and server storage types: csv, excel, parquet, sql_table, sql, s3_object, mongo_collection."""

@@ -1,0 +1,97 @@
+"""DataFrames as values: conversions, exposed types and the canonical content hash.
+
+The content hash of a frame is the sha256 of a versioned prefix, its schema (column names,
+dtypes, index) and ``pandas.util.hash_pandas_object`` of its rows — never of Parquet or Excel
+bytes, which change across library releases — so a frame rewritten unchanged keeps its hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from typing import Any
+
+from ledgerflow.domain.errors import DataNodeReadingError, DataNodeWritingError
+from ledgerflow.storage.datanodes import NodeSpec
+from ledgerflow.storage.tabular.extras import need
+
+_PREFIX = b"ledgerflow-frame-v1|"
+
+
+def pandas(spec: NodeSpec) -> Any:
+    """The pandas module (or the one-line error naming the extra)."""
+    return need("pandas", spec.storage_type)
+
+
+def where(spec: NodeSpec) -> str:
+    """How errors name a node."""
+    return f'DataNode "{spec.config_id}" ({spec.id})'
+
+
+def to_frame(spec: NodeSpec, value: Any) -> Any:
+    """``value`` as a DataFrame: a frame, a Series, a numpy array, a list of dicts or objects, a dict of columns."""
+    pd = pandas(spec)
+    if isinstance(value, pd.DataFrame):
+        return value
+    if isinstance(value, pd.Series):
+        return value.to_frame()
+    try:
+        if isinstance(value, list | tuple) and value and not isinstance(value[0], dict | list | tuple):
+            if hasattr(value[0], "__dict__"):
+                return pd.DataFrame([vars(item) for item in value])
+        if isinstance(value, list | tuple | dict) or type(value).__module__ == "numpy":
+            return pd.DataFrame(value)
+    except Exception as error:
+        raise DataNodeWritingError(
+            f"{where(spec)} cannot store this {type(value).__name__} as {spec.storage_type}: {error}. "
+            "Its previous value is kept."
+        ) from error
+    raise DataNodeWritingError(
+        f"{where(spec)} cannot store a {type(value).__name__} as {spec.storage_type}: give a DataFrame, "
+        "a numpy array, or a list of rows. Its previous value is kept."
+    )
+
+
+def frame_hash(frame: Any) -> str:
+    """The canonical content hash of a DataFrame (see the module docstring)."""
+    import pandas as pd
+
+    schema = {
+        "columns": [str(c) for c in frame.columns],
+        "dtypes": [str(d) for d in frame.dtypes],
+        "index": [str(frame.index.dtype), [str(n) for n in frame.index.names]],
+    }
+    digest = hashlib.sha256(_PREFIX + json.dumps(schema, sort_keys=True).encode() + b"|")
+    try:
+        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    except TypeError:  # cells that pandas cannot hash (lists, dicts): their pickle
+        digest.update(pickle.dumps(frame.to_dict("split"), protocol=5))
+    return digest.hexdigest()
+
+
+def sheets_hash(sheets: dict[str, Any]) -> str:
+    """The canonical content hash of a workbook (a dict of frames by sheet name)."""
+    digest = hashlib.sha256(b"ledgerflow-sheets-v1|")
+    for name in sorted(sheets, key=str):
+        digest.update(f"{name}|{frame_hash(sheets[name])}|".encode())
+    return digest.hexdigest()
+
+
+def exposed(spec: NodeSpec, frame: Any) -> Any:
+    """The frame as the node's ``exposed_type``: pandas (default), numpy, or a list of the user's class."""
+    kind = spec.properties.get("exposed_type") or "pandas"
+    if kind == "pandas":
+        return frame
+    if kind == "numpy":
+        return frame.to_numpy()
+    if isinstance(kind, type):
+        rows = frame.to_dict("records")
+        try:
+            return [kind(**{str(k): v for k, v in row.items()}) for row in rows]
+        except TypeError as error:
+            raise DataNodeReadingError(
+                f"{where(spec)}: the columns {[str(c) for c in frame.columns]} do not fit its exposed_type "
+                f"{kind.__name__}: {error}."
+            ) from error
+    raise DataNodeReadingError(f'{where(spec)}: exposed_type must be "pandas", "numpy" or a class, not {kind!r}.')
