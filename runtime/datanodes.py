@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ledgerflow.domain.config import Config, DataNodeConfig
 from ledgerflow.domain.config.templates import resolve as resolve_template
 from ledgerflow.domain.datanode import DataNode
 from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.enums import Scope
-from ledgerflow.domain.errors import DataNodeWritingError, NoData
+from ledgerflow.domain.errors import DataNodeWritingError, LedgerflowError, NoData
 from ledgerflow.domain.ids import data_node_id, natural_key
 from ledgerflow.projections.views import DataNodeView, Edit
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.storage.datanodes import Backends, NodeSpec, Payload
 
 _NOT_RECORDED = ("default_data",)
+log = logging.getLogger("ledgerflow")
 
 
 def _recordable(value: Any) -> Any:
@@ -113,6 +115,19 @@ def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) 
                 comment="Existing folder found at creation.",
                 extra=payload.extra,
             )
+        elif hasattr(backends.of(config.storage_type), "snapshot"):  # a table, collection or object
+            found = _snapshot(backends, spec)
+            if found is not None:
+                node.record_write(
+                    found.content_hash,
+                    found.size,
+                    found.location,
+                    "external",
+                    now,
+                    editor_id="ledgerflow",
+                    comment="Read from its server at creation.",
+                    extra=found.extra,
+                )
         elif config.properties.get("default_data") is not None:
             payload = backends.of(config.storage_type).write(spec, config.properties["default_data"])
             node.record_write(
@@ -125,6 +140,15 @@ def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) 
                 comment="Default data written.",
                 extra=payload.extra,
             )
+
+
+def _snapshot(backends: Backends, spec: NodeSpec) -> Payload | None:
+    """What a server-backed node holds now; None when it cannot be read yet (no table, server down)."""
+    try:
+        return cast(Payload, getattr(backends.of(spec.storage_type), "snapshot")(spec))
+    except LedgerflowError as error:
+        log.info('DataNode "%s" has no value yet: %s', spec.config_id, error)
+        return None
 
 
 def record_external_write(runtime: Runtime, node: DataNode, path: Path, now: datetime, comment: str) -> None:

@@ -1,7 +1,8 @@
 """mongo_collection data nodes on pymongo: the documents of one collection.
 
 A write inserts the new documents into a fresh collection and renames it over the old one (one
-atomic step on the server), so a failure never leaves the collection empty. Filters are query
+atomic step on the server), so a failure never leaves the collection empty (a client without
+``rename``, such as montydb, replaces the documents in place instead). Filters are query
 documents with explicit operators (``{"field": {"$eq": value}}``), so a value is never read as
 an operator. Values are archived by the canonical hash of their documents (sorted-key JSON).
 ``client_factory`` (a callable returning a pymongo-compatible client) replaces ``MongoClient``.
@@ -74,11 +75,17 @@ class MongoCollectionBackend:
         try:
             target = self.collection(spec)
             fresh = self.collection(spec, f"{target.name}.ledgerflow-{uuid.uuid4().hex[:12]}")
-            if documents:
-                fresh.insert_many([dict(d) for d in documents])
-                fresh.rename(target.name, dropTarget=True)
-            else:
+            if not documents:
                 target.drop()
+            else:
+                fresh.insert_many([dict(d) for d in documents])
+                try:
+                    fresh.rename(target.name, dropTarget=True)
+                except NotImplementedError:  # an embedded database without rename: replace in place
+                    fresh.drop()
+                    if target.name in target.database.list_collection_names():
+                        target.delete_many({})
+                    target.insert_many([dict(d) for d in documents])
         except LedgerflowError:
             raise
         except Exception as error:
@@ -98,6 +105,11 @@ class MongoCollectionBackend:
             ) from None
         everything = [{k: v for k, v in d.items() if k != "_id"} for d in self._find_raw(spec, {})]
         return self.archive(spec, everything, self.location(spec))
+
+    def snapshot(self, spec: NodeSpec) -> Payload:
+        """Archive the documents the collection holds now."""
+        documents = [{k: v for k, v in d.items() if k != "_id"} for d in self._find_raw(spec, {})]
+        return self.archive(spec, documents, self.location(spec))
 
     def archive(self, spec: NodeSpec, value: Any, location: str = "archive") -> Payload:
         """Archive documents under their canonical hash, without touching the server."""

@@ -76,6 +76,10 @@ class S3ObjectBackend:
             ) from None
         return self.archive(spec, data, self.location(spec))
 
+    def snapshot(self, spec: NodeSpec) -> Payload:
+        """Archive the object's bytes as they are now."""
+        return self.archive(spec, self.read(spec, ""), self.location(spec))
+
     def archive(self, spec: NodeSpec, value: Any, location: str = "archive") -> Payload:
         """Archive the bytes without touching the bucket."""
         ref = self.blobs.put(self._bytes(spec, value))

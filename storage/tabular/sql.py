@@ -121,6 +121,10 @@ class SqlBackend:
     def append(self, spec: NodeSpec, value: Any, previous_hash: str | None) -> Payload:
         return self._change(spec, value, append=True)
 
+    def snapshot(self, spec: NodeSpec) -> Payload:
+        """Archive what the query returns now (what the database holds), recording its row count."""
+        return archive_frame(self.blobs, self.query(spec), self.location(spec))
+
     def archive(self, spec: NodeSpec, value: Any) -> Payload:
         """Archive a value without touching the database (a re-run's results)."""
         return archive_frame(self.blobs, to_frame(spec, value), "archive")
