@@ -1,7 +1,7 @@
 """DataFrames as values: conversions, exposed types and the canonical content hash.
 
 The content hash of a frame is the sha256 of a versioned prefix, its schema (column names,
-dtypes, index) and ``pandas.util.hash_pandas_object`` of its rows — never of Parquet or Excel
+dtypes, index) and its columns' values (``pandas.util.hash_pandas_object`` for non-numeric ones) — never of Parquet or Excel
 bytes, which change across library releases — so a frame rewritten unchanged keeps its hash.
 """
 
@@ -54,17 +54,33 @@ def to_frame(spec: NodeSpec, value: Any) -> Any:
 
 
 def frame_hash(frame: Any) -> str:
-    """The canonical content hash of a DataFrame (see the module docstring)."""
+    """The canonical content hash of a DataFrame (see the module docstring).
+
+    A numeric column adds its values' bytes (its dtype is in the schema), which is what
+    ``hash_pandas_object`` hashes too, without building a hash per row; any other column adds
+    ``hash_pandas_object``'s row hashes. A RangeIndex is part of the schema.
+    """
     import pandas as pd
 
+    index = frame.index
+    ranged = isinstance(index, pd.RangeIndex)
     schema = {
         "columns": [str(c) for c in frame.columns],
         "dtypes": [str(d) for d in frame.dtypes],
-        "index": [str(frame.index.dtype), [str(n) for n in frame.index.names]],
+        "index": [str(index.dtype), [str(n) for n in index.names]],
+        "range": [index.start, index.stop, index.step] if ranged else None,
     }
     digest = hashlib.sha256(_PREFIX + json.dumps(schema, sort_keys=True).encode() + b"|")
     try:
-        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+        if not ranged:
+            digest.update(pd.util.hash_pandas_object(index, index=False).to_numpy().tobytes())
+        for position in range(frame.shape[1]):
+            column = frame.iloc[:, position]
+            values = column.to_numpy() if column.dtype.kind in "biufcmM" else None
+            if values is not None and values.flags.c_contiguous:
+                digest.update(memoryview(values).cast("B"))
+            else:
+                digest.update(pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes())
     except TypeError:  # cells that pandas cannot hash (lists, dicts): their pickle
         digest.update(pickle.dumps(frame.to_dict("split"), protocol=5))
     return digest.hexdigest()
