@@ -147,7 +147,7 @@ def _snapshot(backends: Backends, spec: NodeSpec) -> Payload | None:
     try:
         return cast(Payload, getattr(backends.of(spec.storage_type), "snapshot")(spec))
     except LedgerflowError as error:
-        log.info('DataNode "%s" has no value yet: %s', spec.config_id, error)
+        log.debug('DataNode "%s" has no value yet: %s', spec.config_id, error)
         return None
 
 

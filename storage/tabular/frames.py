@@ -78,7 +78,7 @@ def frame_hash(frame: Any) -> str:
             column = frame.iloc[:, position]
             values = column.to_numpy() if column.dtype.kind in "biufcmM" else None
             if values is not None and values.flags.c_contiguous:
-                digest.update(memoryview(values).cast("B"))
+                digest.update(values.view("u1"))
             else:
                 digest.update(pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes())
     except TypeError:  # cells that pandas cannot hash (lists, dicts): their pickle
