@@ -103,7 +103,7 @@ def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) 
         if path and Path(path).is_file():
             record_external_write(runtime, node, Path(path), now, "Existing file found at creation.")
         elif path and Path(path).is_dir() and hasattr(backends.of(config.storage_type), "adopt"):  # a dataset folder
-            backend = backends.of(config.storage_type)
+            backend: Any = backends.of(config.storage_type)
             payload = backend.write(spec, backend.adopt(spec))
             node.record_write(
                 payload.content_hash,
@@ -145,7 +145,8 @@ def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) 
 def _snapshot(backends: Backends, spec: NodeSpec) -> Payload | None:
     """What a server-backed node holds now; None when it cannot be read yet (no table, server down)."""
     try:
-        return cast(Payload, getattr(backends.of(spec.storage_type), "snapshot")(spec))
+        backend: Any = backends.of(spec.storage_type)
+        return cast(Payload, backend.snapshot(spec))
     except LedgerflowError as error:
         log.debug('DataNode "%s" has no value yet: %s', spec.config_id, error)
         return None
@@ -174,7 +175,8 @@ def write_value(
     if job_id is None:  # before the value reaches its file: with the locks other processes took
         runtime.catch_up()
         runtime.aggregate(DataNode, view.id).check_writable(editor_id, now)
-    backend = backends.of(view.storage_type)
+    backend: Any = backends.of(view.storage_type)
+    payload: Payload
     if kind == "append" and hasattr(backend, "append"):  # the backend appends (a file's rows, a table's)
         previous = view.edits[-1].content_hash if view.edits else None
         payload = backend.append(node_spec(view), value, previous)

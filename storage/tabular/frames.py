@@ -1,8 +1,9 @@
 """DataFrames as values: conversions, exposed types and the canonical content hash.
 
 The content hash of a frame is the sha256 of a versioned prefix, its schema (column names,
-dtypes, index) and its columns' values (``pandas.util.hash_pandas_object`` for non-numeric ones) — never of Parquet or Excel
-bytes, which change across library releases — so a frame rewritten unchanged keeps its hash.
+dtypes, index) and its columns' values (``pandas.util.hash_pandas_object`` for non-numeric
+ones) — never of Parquet or Excel bytes, which change across library releases — so a frame
+rewritten unchanged keeps its hash.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ def to_frame(spec: NodeSpec, value: Any) -> Any:
     if isinstance(value, pd.Series):
         return value.to_frame()
     try:
-        if isinstance(value, list | tuple) and value and not isinstance(value[0], dict | list | tuple):
-            if hasattr(value[0], "__dict__"):
-                return pd.DataFrame([vars(item) for item in value])
+        objects = isinstance(value, list | tuple) and value and not isinstance(value[0], dict | list | tuple)
+        if objects and hasattr(value[0], "__dict__"):
+            return pd.DataFrame([vars(item) for item in value])
         if isinstance(value, list | tuple | dict) or type(value).__module__ == "numpy":
             return pd.DataFrame(value)
     except Exception as error:

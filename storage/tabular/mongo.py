@@ -90,7 +90,8 @@ class MongoCollectionBackend:
             raise
         except Exception as error:
             raise DataNodeWritingError(
-                f"{where(spec)} cannot write {self.location(spec)}: {scrub(spec, str(error))}. The previous value is kept."
+                f"{where(spec)} cannot write {self.location(spec)}: {scrub(spec, str(error))}. "
+                "The previous value is kept."
             ) from None
         return self.archive(spec, documents, self.location(spec))
 

@@ -72,7 +72,8 @@ class S3ObjectBackend:
             raise
         except Exception as error:
             raise DataNodeWritingError(
-                f"{where(spec)} cannot write {self.location(spec)}: {scrub(spec, str(error))}. The previous value is kept."
+                f"{where(spec)} cannot write {self.location(spec)}: {scrub(spec, str(error))}. "
+                "The previous value is kept."
             ) from None
         return self.archive(spec, data, self.location(spec))
 

@@ -108,7 +108,7 @@ class SqlBackend:
     def _select(self, spec: NodeSpec, sa: Any, connection: Any, conditions: list[Condition], join: JoinOperator) -> Any:
         pd = need("pandas", spec.storage_type)
         base = self.base_query(spec, connection.engine).strip().rstrip(";")
-        statement, params = base, {}
+        statement, params = base, dict[str, Any]()
         if conditions:
             clause, params = sql_where(conditions, join, connection.engine.dialect.identifier_preparer.quote)
             statement = f"SELECT * FROM ({base}) q WHERE {clause}"
@@ -131,10 +131,10 @@ class SqlBackend:
 
     def _change(self, spec: NodeSpec, value: Any, append: bool) -> Payload:
         sa = need("sqlalchemy", spec.storage_type)
-        with self._connection(spec, DataNodeWritingError, "append to" if append else "write") as connection:
-            with connection.begin():
-                self.store(spec, connection, value, append)
-                frame = self._select(spec, sa, connection, [], JoinOperator.AND)
+        action = "append to" if append else "write"
+        with self._connection(spec, DataNodeWritingError, action) as connection, connection.begin():
+            self.store(spec, connection, value, append)
+            frame = self._select(spec, sa, connection, [], JoinOperator.AND)
         return archive_frame(self.blobs, frame, self.location(spec))
 
     def location(self, spec: NodeSpec) -> str:

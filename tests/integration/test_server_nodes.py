@@ -109,9 +109,7 @@ def mongo(tmp_path: Path) -> dict[str, Any]:
 def test_mongo_collection_write_read_append_filter(workdir: Path, mongo: dict[str, Any]) -> None:
     scenario = scenario_with(
         Config.configure_mongo_collection_data_node("orders", collection_name="orders", **mongo),
-        Config.configure_mongo_collection_data_node(
-            "typed", collection_name="orders", custom_document=Order, **mongo
-        ),
+        Config.configure_mongo_collection_data_node("typed", collection_name="orders", custom_document=Order, **mongo),
     )
     node = scenario.orders
     node.write([{"customer": "ada", "total": 10.0}, {"customer": "bob", "total": 3.5}])

@@ -120,7 +120,9 @@ def test_a_failing_write_changes_nothing(db: dict[str, Any]) -> None:
     node.write(frame())
     bad = pd.DataFrame({"region": ["x", "y"], "amount": [1.0, 2.0], "units": ["not a number", "nor this"]})
     if db["kind"] != "sqlite":  # SQLite stores any value in any column
-        with pytest.raises(errors.DataNodeWritingError, match=r'"sales" \(.*\) could not write.*previous value is kept'):
+        with pytest.raises(
+            errors.DataNodeWritingError, match=r'"sales" \(.*\) could not write.*previous value is kept'
+        ):
             node.write(bad)
         assert len(node.read()) == 3 and len(node.edits) == 1
     with pytest.raises(errors.DataNodeWritingError, match=r'"sales".*appended columns'):
