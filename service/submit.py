@@ -25,6 +25,7 @@ from ledgerflow.service.entities.scenario import Scenario, Sequence
 from ledgerflow.service.entities.task import Job, Submission, Task
 from ledgerflow.service.external_edits import record_external_edits
 from ledgerflow.service.live import live_source
+from ledgerflow.service.server_reads import record_server_changes
 from ledgerflow.service.subscriptions import notify_subscribers
 
 log = logging.getLogger("ledgerflow")
@@ -80,6 +81,9 @@ def create_submission(
     entity_type, task_ids = _tasks_of(entity)
     tasks = runtime.state.tasks
     record_external_edits(runtime, (n for t in task_ids for n in (*tasks[t].input_ids, *tasks[t].output_ids)))
+    written = {n for t in task_ids for n in tasks[t].output_ids}
+    read_only = (n for t in task_ids for n in tasks[t].input_ids if n not in written)
+    record_server_changes(runtime, current.backends, read_only)
     order = _run_order(tasks, task_ids)
     forced = set(order) if force is True else {t for t in order if force and tasks[t].config_id in force}
     new_id = new_id or submission_id()

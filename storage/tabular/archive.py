@@ -15,6 +15,8 @@ from ledgerflow.storage.tabular.frames import frame_hash, where
 def archive_frame(blobs: BlobStore, frame: Any, location: str, **extra: Any) -> Payload:
     """Archive a frame as Parquet under its canonical hash."""
     key = frame_hash(frame)
+    if blobs.exists(key):  # archived before: nothing to encode
+        return Payload(key, blobs.path(key).stat().st_size, location, {"rows": len(frame), **extra})
     buffer = io.BytesIO()
     frame.set_axis([str(c) for c in frame.columns], axis=1).to_parquet(buffer, engine="pyarrow")
     ref = blobs.put_keyed(key, buffer.getbuffer())

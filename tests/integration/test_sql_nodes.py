@@ -153,3 +153,28 @@ def test_a_failing_query_and_an_unreachable_database_name_the_node_not_the_passw
     with pytest.raises(errors.DataNodeWritingError, match=r'"far" \(.*\) cannot reach its database') as caught:
         node.write(frame())
     assert "s3cr3t-never-shown" not in str(caught.value)
+
+
+def total(rows: pd.DataFrame) -> float:
+    return float(rows["amount"].sum())
+
+
+def test_a_table_changed_in_the_database_reruns_its_readers(db: dict[str, Any]) -> None:
+    from ledgerflow.executor.orchestrator import Orchestrator
+
+    Orchestrator().run()
+    Config.unblock_update()
+    table = Config.configure_sql_table_data_node("sales", table_name=db["table"], **db["props"])
+    out = Config.configure_pickle_data_node("total")
+    task = Config.configure_task("sum", total, table, out, skippable=True)
+    scenario = lf.create_scenario(Config.configure_scenario("s", [task]))
+    scenario.sales.write(frame())
+    assert [j.status for j in lf.submit(scenario, wait=True).jobs] == [lf.Status.COMPLETED]
+    assert [j.status for j in lf.submit(scenario, wait=True).jobs] == [lf.Status.SKIPPED]
+    with db["engine"].begin() as connection:  # someone changes the table
+        connection.execute(sa.text(f"UPDATE {db['table']} SET amount = 1.0"))
+    assert [j.status for j in lf.submit(scenario, wait=True).jobs] == [lf.Status.COMPLETED]
+    assert scenario.total.read() == 3.0
+    last = scenario.sales.edits[-1]
+    assert last["kind"] == "external" and last["rows"] == 3
+    assert float(scenario.sales.read(version=len(scenario.sales.edits) - 1)["amount"].sum()) == 37.75
