@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from ledgerflow.storage.datanodes import NodeSpec, Payload, _atomic_write, user_
 from ledgerflow.storage.tabular.frames import exposed, frame_hash, where
 
 Source = Path | io.BytesIO
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledgerflow-files")
 
 
 class FileBackend:
@@ -62,13 +64,22 @@ class FileBackend:
 
     def write(self, spec: NodeSpec, value: Any) -> Payload:
         stored = self.prepare(spec, value)
-        key = self.content_hash(stored)
         path = self.path_of(spec)
+        key = self.content_hash(stored)
         unchanged = self._unchanged(path, key)
         if unchanged is not None:
             return unchanged
+        data = self._encode(spec, stored, value)
+        digest = _POOL.submit(lambda: hashlib.sha256(data).hexdigest())  # beside the file's write
+        self.place(spec, path, stored, data)
+        file_hash = digest.result()
+        ref = self.blobs.put_keyed(key, data, file_hash)
+        self._remember(path, key)
+        return Payload(key, ref.size, str(path), {"file_sha256": file_hash})
+
+    def _encode(self, spec: NodeSpec, stored: Any, value: Any) -> bytes:
         try:
-            data = self.encode(spec, stored)
+            return self.encode(spec, stored)
         except LedgerflowError:
             raise
         except Exception as error:
@@ -76,11 +87,6 @@ class FileBackend:
                 f"{where(spec)} cannot store this {type(value).__name__} as {spec.storage_type}: {error}. "
                 "Its previous value is kept."
             ) from error
-        file_hash = hashlib.sha256(data).hexdigest()
-        ref = self.blobs.put_keyed(key, data, file_hash)
-        self.place(spec, path, stored, data)
-        self._remember(path, key)
-        return Payload(key, ref.size, str(path), {"file_sha256": file_hash})
 
     def archive(self, spec: NodeSpec, value: Any) -> Payload:
         """Archive a value without touching the node's file (a re-run's results)."""

@@ -80,11 +80,33 @@ def frame_hash(frame: Any) -> str:
             values = column.to_numpy() if column.dtype.kind in "biufcmM" else None
             if values is not None and values.flags.c_contiguous:
                 digest.update(values.view("u1"))
-            else:
+            elif not _hash_strings(digest, column):
                 digest.update(pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes())
     except TypeError:  # cells that pandas cannot hash (lists, dicts): their pickle
         digest.update(pickle.dumps(frame.to_dict("split"), protocol=5))
     return digest.hexdigest()
+
+
+def _hash_strings(digest: Any, column: Any) -> bool:
+    """Add an Arrow-backed string column without nulls: each value's length, then all the bytes."""
+    import numpy as np
+
+    if not hasattr(column.array, "__arrow_array__") or column.hasnans:
+        return False
+    chunked = column.array.__arrow_array__()
+    if not hasattr(chunked, "chunks"):
+        return False
+    for chunk in chunked.chunks:
+        kind = str(chunk.type)
+        if kind not in ("string", "large_string") or len(chunk) == 0:
+            if len(chunk):
+                return False
+            continue
+        width = np.int64 if kind == "large_string" else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        digest.update(np.diff(offsets).astype(np.int64).view("u1"))
+        digest.update(memoryview(chunk.buffers()[2])[int(offsets[0]) : int(offsets[-1])])
+    return True
 
 
 def sheets_hash(sheets: dict[str, Any]) -> str:
