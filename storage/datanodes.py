@@ -183,14 +183,20 @@ class GenericBackend:
         return cast(Callable[..., Any], fn)
 
     def write(self, spec: NodeSpec, value: Any) -> Payload:
-        args = spec.properties.get("write_fct_args") or []
-        self._fn(spec, "write_fct")(value, *args)
+        self._fn(spec, "write_fct")(value, *_args(spec, "write_fct_args"))
         content_hash, size = _hash_of(value)
         return Payload(content_hash, size, "generic")
 
     def read(self, spec: NodeSpec, content_hash: str) -> Any:
-        args = spec.properties.get("read_fct_args") or []
-        return self._fn(spec, "read_fct")(*args)
+        return self._fn(spec, "read_fct")(*_args(spec, "read_fct_args"))
+
+
+def _args(spec: NodeSpec, name: str) -> list[Any]:
+    """A generic node's function arguments: a list, or one value (Taipy wraps it)."""
+    args = spec.properties.get(name)
+    if args is None:
+        return []
+    return list(args) if isinstance(args, list | tuple) else [args]
 
 
 class Backends:

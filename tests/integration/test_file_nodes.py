@@ -206,3 +206,45 @@ def test_json_with_encoder_and_decoder_appends(workdir: Path) -> None:
     node.append([date(2024, 1, 2)])
     assert node.read() == [date(2024, 1, 1), date(2024, 1, 2)]
     assert node.filter(("year", 2024, Operator.EQUAL)) == [date(2024, 1, 1), date(2024, 1, 2)]
+
+
+def test_workers_read_csv_and_write_parquet_in_standalone_mode(workdir: Path) -> None:
+    from frame_tasks import by_region
+
+    Config.configure_job_executions(mode="standalone", max_nb_of_workers=2)
+    lf.Orchestrator().run()
+    Config.unblock_update()
+    sales().to_csv(workdir / "in.csv", index=False)
+    raw = Config.configure_csv_data_node("raw", default_path="in.csv")
+    out = Config.configure_parquet_data_node("totals")  # a generated path under the storage folder
+    task = Config.configure_task("by_region", by_region, raw, out, skippable=True)
+    scenario = lf.create_scenario(Config.configure_scenario("s", [task]))
+    assert lf.submit(scenario, wait=True, timeout=120).is_completed()
+    assert list(scenario.totals.read()["region"]) == ["east", "north", "south"]
+    assert Path(scenario.totals.path).suffix == ".parquet" and scenario.totals.edits[-1]["file_sha256"]
+    again = lf.submit(scenario, wait=True, timeout=120)
+    assert [j.status for j in again.jobs] == [lf.Status.SKIPPED]
+
+
+SHELF: dict[str, list[dict[str, object]]] = {}
+
+
+def read_shelf(name: str) -> list[dict[str, object]]:
+    return list(SHELF.get(name, []))
+
+
+def write_shelf(rows: list[dict[str, object]], name: str) -> None:
+    SHELF[name] = list(rows)
+
+
+def test_generic_node_with_arguments_append_and_filter(workdir: Path) -> None:
+    node = scenario_with(
+        Config.configure_generic_data_node(
+            "shelf", read_fct=read_shelf, write_fct=write_shelf, read_fct_args="books", write_fct_args=["books"]
+        )
+    ).shelf
+    node.write([{"title": "a", "pages": 100}])
+    node.append([{"title": "b", "pages": 300}])
+    assert SHELF["books"] == [{"title": "a", "pages": 100}, {"title": "b", "pages": 300}]
+    assert node.filter(("pages", 200, Operator.GREATER_THAN)) == [{"title": "b", "pages": 300}]
+    assert node[0] == {"title": "a", "pages": 100}
