@@ -9,14 +9,14 @@ STORAGE_TYPES = (
     "csv",
     "sql_table",
     "sql",
+    "mongo_collection",
     "pickle",
     "excel",
     "generic",
     "json",
     "parquet",
-    "in_memory",
     "s3_object",
-    "mongo_collection",
+    "in_memory",
 )
 
 _SQL_DEFAULTS: dict[str, Any] = {
