@@ -49,7 +49,9 @@ def filter_value(value: Any, conditions: list[Condition], join: JoinOperator) ->
         mask = masks[0]
         for other in masks[1:]:
             mask = (mask & other) if join is JoinOperator.AND else (mask | other)
-        return value[mask]
+        rows = value[mask]
+        # row positions are not kept (as a database or a Parquet filter returns them); a real index is
+        return rows.reset_index(drop=True) if type(value.index).__name__ == "RangeIndex" else rows
     if hasattr(value, "ndim") and value.ndim == 2:  # a numpy array: columns by position
         masks = [_PYTHON[o](value[:, c], v) for c, v, o in conditions]
         mask = masks[0]

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from ledgerflow.domain.errors import DataNodeReadingError, DataNodeWritingError
+from ledgerflow.domain.filters import Condition, JoinOperator, Operator
 from ledgerflow.storage.datanodes import NodeSpec, user_path
 from ledgerflow.storage.tabular.extras import need
-from ledgerflow.storage.tabular.files import FileBackend, Source, concat, replace_folder
+from ledgerflow.storage.tabular.files import FileBackend, Source, concat, exposed_value, replace_folder
+from ledgerflow.storage.tabular.filtering import filter_value
 from ledgerflow.storage.tabular.frames import frame_hash, pandas, sheets_hash, to_frame, where
 
 
@@ -118,6 +120,21 @@ class ParquetBackend(FileBackend):
         need("pyarrow", spec.storage_type)
         return pandas(spec).read_parquet(source, engine=engine, **dict(spec.properties.get("read_kwargs") or {}))
 
+    def filter(self, spec: NodeSpec, content_hash: str, conditions: list[Condition], join: JoinOperator) -> Any:
+        """Only the matching rows, selected by pyarrow while reading (row groups and partitions skipped)."""
+        path = user_path(spec)
+        if path is None or not path.exists():
+            return filter_value(self.read(spec, content_hash), conditions, join)
+        engine, _ = _check_options(spec)
+        clauses = [(str(column), _ARROW[operator], value) for column, value, operator in conditions]
+        dnf = [clauses] if join is JoinOperator.AND else [[clause] for clause in clauses]
+        kwargs = dict(spec.properties.get("read_kwargs") or {}) | {"filters": dnf}
+        try:
+            frame = pandas(spec).read_parquet(path, engine=engine, **kwargs)
+        except Exception as error:
+            raise DataNodeReadingError(f"{where(spec)} cannot filter {path}: {error}") from error
+        return exposed_value(spec, frame)
+
     def adopt(self, spec: NodeSpec) -> Any:
         """The frame of a partitioned folder found at the node's path when it was created."""
         path = user_path(spec)
@@ -145,6 +162,14 @@ def _single_sheet(spec: NodeSpec) -> str:
     return str(names) if names else "Sheet1"
 
 
+_ARROW = {
+    Operator.EQUAL: "==",
+    Operator.NOT_EQUAL: "!=",
+    Operator.LESS_THAN: "<",
+    Operator.LESS_OR_EQUAL: "<=",
+    Operator.GREATER_THAN: ">",
+    Operator.GREATER_OR_EQUAL: ">=",
+}
 _COMPRESSIONS = ("snappy", "gzip", "brotli", "zstd", "lz4", "none")
 
 

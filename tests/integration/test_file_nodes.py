@@ -161,6 +161,33 @@ def test_parquet_partitioned_folder(workdir: Path) -> None:
     node.append(pd.DataFrame({"amount": [5.0], "units": [7], "region": ["west"]}))  # partition columns come last
     assert sorted(node.read()["units"]) == [1, 2, 3, 7]
     assert sorted(node.read(version=1)["units"]) == [1, 2, 3]
+    only = node.filter([("region", "south", Operator.EQUAL), ("units", 7, Operator.EQUAL)], JoinOperator.OR)
+    assert sorted(only["units"]) == [2, 7]  # pyarrow read only the matching partitions
+
+
+def test_parquet_filters_are_read_by_pyarrow_with_the_in_memory_result(workdir: Path) -> None:
+    node = scenario_with(Config.configure_parquet_data_node("p", default_path="p.parquet")).p
+    node.write(sales())
+    for conditions, join in [
+        ([("amount", 8.0, Operator.GREATER_OR_EQUAL), ("units", 3, Operator.NOT_EQUAL)], JoinOperator.AND),
+        ([("region", "east", Operator.EQUAL), ("units", 1, Operator.LESS_OR_EQUAL)], JoinOperator.OR),
+        ([("region", "north' OR '1'='1", Operator.EQUAL)], JoinOperator.AND),
+    ]:
+        pushed = node.filter(conditions, join)
+        in_memory = lf.get(node.id).read()
+        mask = pd.Series(join is JoinOperator.AND, index=in_memory.index)
+        for column, value, operator in conditions:
+            test = {
+                Operator.EQUAL: in_memory[column] == value,
+                Operator.NOT_EQUAL: in_memory[column] != value,
+                Operator.GREATER_OR_EQUAL: in_memory[column] >= value,
+                Operator.LESS_OR_EQUAL: in_memory[column] <= value,
+            }[operator]
+            mask = (mask & test) if join is JoinOperator.AND else (mask | test)
+        pd.testing.assert_frame_equal(pushed, in_memory[mask].reset_index(drop=True))
+    dated = sales().set_index(pd.Index(["2024-01", "2024-02", "2024-03"], name="month"))
+    node.write(dated)
+    assert list(node.filter(("units", 2, Operator.GREATER_OR_EQUAL)).index) == ["2024-02", "2024-03"]
 
 
 def test_wrong_values_for_parquet_and_json_keep_the_previous_value(workdir: Path) -> None:
