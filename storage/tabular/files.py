@@ -70,10 +70,10 @@ class FileBackend:
         if unchanged is not None:
             return unchanged
         data = self._encode(spec, stored, value)
-        digest = _POOL.submit(lambda: hashlib.sha256(data).hexdigest())  # beside the file's write
-        self.place(spec, path, stored, data)
-        file_hash = digest.result()
+        placing = _POOL.submit(self.place, spec, path, stored, data)  # the file, beside the archive
+        file_hash = hashlib.sha256(data).hexdigest()
         ref = self.blobs.put_keyed(key, data, file_hash)
+        placing.result()
         self._remember(path, key)
         return Payload(key, ref.size, str(path), {"file_sha256": file_hash})
 
