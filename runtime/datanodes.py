@@ -22,16 +22,16 @@ _NOT_RECORDED = ("default_data",)
 log = logging.getLogger("ledgerflow")
 
 
-def _recordable(value: Any) -> Any:
+def recordable(value: Any) -> Any:
     """A JSON-safe form of a config property for the log (functions and classes by name)."""
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, timedelta):
         return value.total_seconds()
     if isinstance(value, list | tuple):
-        return [_recordable(v) for v in value]
+        return [recordable(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _recordable(v) for k, v in value.items()}
+        return {str(k): recordable(v) for k, v in value.items()}
     if callable(value):
         return f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', repr(value))}"
     return repr(value)
@@ -39,7 +39,7 @@ def _recordable(value: Any) -> Any:
 
 def recorded_properties(config: DataNodeConfig) -> dict[str, Any]:
     """The properties of a node config as recorded in its creation event (``ENV[...]`` unresolved)."""
-    return {k: _recordable(v) for k, v in config.raw_properties.items() if k not in _NOT_RECORDED}
+    return {k: recordable(v) for k, v in config.raw_properties.items() if k not in _NOT_RECORDED}
 
 
 def node_spec(view: DataNodeView) -> NodeSpec:

@@ -19,7 +19,7 @@ from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.domain.fingerprint import Fingerprint, code_digest, config_digest
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import TaskView
-from ledgerflow.runtime.datanodes import _recordable
+from ledgerflow.runtime.datanodes import recordable
 
 CODE_VERSION = "code_version"
 
@@ -66,7 +66,7 @@ def _live_function(config: TaskConfig | None, view: TaskView) -> Any:
 def recorded_form(state: CurrentState, view: TaskView, config: TaskConfig | None) -> dict[str, Any]:
     """The task config as a fingerprint sees it: id, input and output config ids, properties."""
     if config is not None:
-        properties = {k: _recordable(v) for k, v in config.raw_properties.items() if v is not None}
+        properties = {k: recordable(v) for k, v in config.raw_properties.items() if v is not None}
         inputs = [dn.id for dn in config.input_configs]
         outputs = [dn.id for dn in config.output_configs]
     else:

@@ -8,7 +8,6 @@ group-commit writer, which makes them durable in batches.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -40,20 +39,13 @@ LONG_FOLD = 100_000  # events: a start-up folding more says so
 COMMAND_ATTEMPTS = 5  # tries of a command that keeps losing write conflicts to other processes
 
 
-def event_store_url(storage_folder: str, event_store: str | None) -> str:
-    """Where the log lives: the configured URL, ``LEDGERFLOW_EVENT_STORE``, or a SQLite file."""
-    url = event_store or os.environ.get("LEDGERFLOW_EVENT_STORE")
-    if url:
-        return url
-    return f"sqlite:///{Path(storage_folder).resolve() / 'events.db'}"
-
-
 class Runtime:
     """Everything one process needs to read and write the log."""
 
-    def __init__(self, storage_folder: str, event_store: str | None = None) -> None:
+    def __init__(self, storage_folder: str, url: str | None = None) -> None:
+        """Open the log at ``url`` (default: the SQLite file ``events.db`` in ``storage_folder``)."""
         self.storage_folder = Path(storage_folder)
-        self.url = event_store_url(storage_folder, event_store)
+        self.url = url or f"sqlite:///{self.storage_folder.resolve() / 'events.db'}"
         with ExitStack() as undo:  # a start-up that fails lets go of what it opened
             #: Tells other processes this one has the store open (``compact`` must run alone).
             self.presence = Presence(self.storage_folder)

@@ -19,9 +19,10 @@ from ledgerflow.domain.ids import version_aggregate_id
 from ledgerflow.domain.version import Version
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import VersionView
-from ledgerflow.runtime.runtime import Runtime, event_store_url
-from ledgerflow.service.cleanup import delete_version_entities
-from ledgerflow.service.versions import latest_version
+from ledgerflow.runtime.runtime import Runtime
+from ledgerflow.service.scenarios.deletion import delete_version_entities
+from ledgerflow.service.stores import maintaining, store_exists
+from ledgerflow.service.versions.activation import latest_version
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,11 @@ class VersionRow:
 @contextmanager
 def open_versions(storage_folder: Path | str, event_store: str | None = None) -> Iterator[Runtime | None]:
     """The runtime of an application's log, or None when it has no log yet."""
-    url = event_store_url(str(storage_folder), event_store)
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+    if not store_exists(storage_folder, event_store):
         yield None
         return
-    runtime = Runtime(str(storage_folder), event_store)
-    try:
+    with maintaining(storage_folder, event_store) as runtime:
         yield runtime
-    finally:
-        runtime.close()
 
 
 def list_versions(state: CurrentState) -> list[VersionRow]:

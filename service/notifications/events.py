@@ -21,7 +21,10 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
+from ledgerflow.domain.config import Config
 from ledgerflow.domain.enums import Status, SubmissionStatus
+from ledgerflow.service import session
+from ledgerflow.service.stores import open_reader
 from ledgerflow.storage.codec import Record
 from ledgerflow.storage.eventstore import EventStore
 
@@ -217,19 +220,14 @@ class EventConsumer:
 
 
 def _open_store(storage_folder: str | None, event_store: str | None) -> EventStore:
-    from ledgerflow.domain.config import Config
-    from ledgerflow.runtime.runtime import event_store_url
-
     folder = storage_folder or Config.core.storage_folder
-    return EventStore.open(event_store_url(folder, event_store or Config.core.event_store))
+    return open_reader(folder, event_store or Config.core.event_store).store
 
 
 class EventSubscription:
     """A thread of this process delivering new events of the log to a callback."""
 
     def __init__(self, callback: Callable[[Event], Any], since: int | None, **criteria: Any) -> None:
-        from ledgerflow.service import session
-
         self.runtime = session.current().runtime
         start = self.runtime.store.max_position() if since is None else since
         self.consumer = EventConsumer(since=start, store=self.runtime.store, **criteria)

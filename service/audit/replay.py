@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ledgerflow.projections.compare import state_differences
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.runtime.checkpoints import load_saved_state, save_state
+from ledgerflow.service import session
 from ledgerflow.storage.eventstore import EventStore
 
 _SHOWN = 50
@@ -66,8 +67,6 @@ def rebuild(store: EventStore, position: int | None = None) -> tuple[CurrentStat
 
 def replay(verify: bool = True) -> ReplayReport:
     """Rebuild the projection from the log; compare it with the live state, or (``verify=False``) install it."""
-    from ledgerflow.service import session
-
     runtime = session.current().runtime
     with runtime.lock:
         runtime.flush()

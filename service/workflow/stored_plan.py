@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from ledgerflow.domain.config import Config, ScenarioConfig
 from ledgerflow.domain.errors import NonExistingVersion
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.runtime.checkpoints import load_saved_state
-from ledgerflow.runtime.runtime import event_store_url
-from ledgerflow.service.external_edits import edited_outside
-from ledgerflow.service.plan import Plan, nodes_with_data, plan_new_scenario, plan_scenario
-from ledgerflow.storage.eventstore import EventStore
+from ledgerflow.service.stores import open_reader, store_exists
+from ledgerflow.service.submitting.external_edits import edited_outside
+from ledgerflow.service.workflow.plan import Plan, nodes_with_data, plan_new_scenario, plan_scenario
 
 DEVELOPMENT, PRODUCTION = "development", "production"
 
@@ -34,10 +32,9 @@ class StoredPreview:
 
 def read_state(storage_folder: str, event_store: str | None) -> CurrentState | None:
     """The current state folded from the application's log (None when it has no store yet)."""
-    url = event_store_url(storage_folder, event_store)
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+    if not store_exists(storage_folder, event_store):
         return None
-    store = EventStore.open(url, create=False)
+    store = open_reader(storage_folder, event_store).store
     try:
         state = load_saved_state(store, lazy=False)  # the store closes before the state is used
         state.apply_all(store.iter_records(after=state.position), new=True)

@@ -16,7 +16,6 @@ from ledgerflow.domain.enums import Scope
 from ledgerflow.domain.errors import (
     DataNodeConfigIsNotGlobal,
     DifferentScenarioConfigs,
-    DoesNotBelongToACycle,
     InsufficientScenarioToCompare,
     NonExistingComparator,
 )
@@ -24,7 +23,7 @@ from ledgerflow.domain.ids import cycle_id, natural_key, scenario_id, sequence_i
 from ledgerflow.domain.scenario import Scenario as ScenarioAggregate
 from ledgerflow.domain.sequence import Sequence as SequenceAggregate
 from ledgerflow.domain.task import Task as TaskAggregate
-from ledgerflow.runtime.datanodes import ensure_data_node, initial_writes, owner_of
+from ledgerflow.runtime.datanodes import ensure_data_node, initial_writes, owner_of, recordable
 from ledgerflow.service import session
 from ledgerflow.service.entities.datanode import DataNode
 from ledgerflow.service.entities.scenario import Scenario
@@ -144,60 +143,22 @@ def create_global_data_node(config: DataNodeConfig) -> DataNode:
 
 
 def _plain(properties: dict[str, Any]) -> dict[str, Any]:
-    from ledgerflow.runtime.datanodes import _recordable
-
-    return {k: _recordable(v) for k, v in properties.items()}
-
-
-def _scenario_aggregate(scenario: Scenario) -> ScenarioAggregate:
-    return session.current().runtime.aggregate(ScenarioAggregate, scenario.id)
+    return {k: recordable(v) for k, v in properties.items()}
 
 
 def tag(scenario: Scenario, tag_name: str) -> None:
     """Tag a scenario; the config's ``authorized_tags`` is enforced."""
-    scenario._writable()
-    runtime = session.current().runtime
-    config = Config.scenarios.get(scenario.config_id)
-    authorized = config.properties.get("authorized_tags") if config is not None else None
-
-    def add() -> list[Entity]:
-        aggregate = _scenario_aggregate(scenario)
-        aggregate.add_tag(tag_name, list(authorized) if authorized is not None else None)
-        return [aggregate]
-
-    runtime.command(add, reason="tag")
+    scenario.add_tag(tag_name)
 
 
 def untag(scenario: Scenario, tag_name: str) -> None:
     """Remove a tag from a scenario."""
-    scenario._writable()
-    runtime = session.current().runtime
-
-    def remove() -> list[Entity]:
-        aggregate = _scenario_aggregate(scenario)
-        aggregate.remove_tag(tag_name)
-        return [aggregate]
-
-    runtime.command(remove, reason="untag")
+    scenario.remove_tag(tag_name)
 
 
 def set_primary(scenario: Scenario) -> None:
     """Make ``scenario`` the primary scenario of its cycle (the previous one is demoted)."""
-    scenario._writable()
-    runtime = session.current().runtime
-    cycle = scenario.owner_id
-    if cycle is None:
-        raise DoesNotBelongToACycle(f"Scenario {scenario.id} has no cycle: its config has no frequency.")
-
-    def promote() -> list[Entity]:
-        changed: list[Entity] = []
-        for other_id in runtime.state.cycle_scenarios.get(cycle, []):
-            other = runtime.aggregate(ScenarioAggregate, other_id)
-            other.set_primary(other_id == scenario.id)
-            changed.append(other)
-        return changed
-
-    runtime.command(promote, reason="set primary")
+    scenario.set_primary()
 
 
 def compare_scenarios(*scenarios: Scenario, data_node_config_id: str | None = None) -> dict[str, dict[str, Any]]:

@@ -29,10 +29,11 @@ from ledgerflow.executor.jobspec import InputSpec, JobOutcome, JobSpec
 from ledgerflow.runtime.datanodes import node_spec
 from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.runtime import Runtime
-from ledgerflow.service.entities.task import Submission
+from ledgerflow.service import session
+from ledgerflow.service.entities.job import Submission
 from ledgerflow.service.live import live_source
-from ledgerflow.service.recorded_values import RecordedValues, read_by_hash
-from ledgerflow.service.timetravel import PastView
+from ledgerflow.service.timetravel.recorded_values import RecordedValues, read_by_hash
+from ledgerflow.service.timetravel.view import PastView
 from ledgerflow.storage.datanodes import Backends
 
 _RUNNING = int(Status.RUNNING)
@@ -206,21 +207,23 @@ def _run(plan: _Plan, job: JobAggregate, backends: Backends) -> JobRerun:
 
 def rerun(submission: str | Submission) -> RerunReport:
     """Re-execute a finished submission's jobs on their recorded inputs; report what reproduced."""
-    from ledgerflow.service import session
-
     current = session.current()
     original_id = submission if isinstance(submission, str) else submission.id
-    return rerun_in(current.runtime, current.backends, original_id, current.visible)
+    return rerun_in(current.runtime, original_id, current.visible, current.backends)
 
 
 def rerun_in(
-    runtime: Runtime, backends: Backends, original_id: str, visible: Callable[[str], bool] | None = None
+    runtime: Runtime,
+    original_id: str,
+    visible: Callable[[str], bool] | None = None,
+    backends: Backends | None = None,
 ) -> RerunReport:
     """``rerun`` on a given runtime (the CLI opens one without starting an application version).
 
     The re-run is recorded in the original submission's application version. ``visible`` limits
-    which submissions can be re-run (None: any).
+    which submissions can be re-run (None: any); ``backends``: the session's, else the runtime's.
     """
+    backends = backends or Backends(runtime.blobs)
     runtime.flush()
     original = runtime.state.submissions.get(original_id)
     if original is None or (visible is not None and not visible(original.version)):

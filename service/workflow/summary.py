@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ledgerflow.domain.enums import Status
-from ledgerflow.service.entities.task import Job, Submission
+from ledgerflow.service.entities.job import Job, Submission
 
 RULE = "===== ledgerflow execution summary ====="
 _GROUPS = (

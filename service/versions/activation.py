@@ -4,7 +4,7 @@ development (default): one development version whose entities are replaced at ev
 (their events stay in the log); experiment [V]: a named (or generated) version whose entities
 persist and are isolated; production [V] (default: the latest version): the version becomes a
 production version, the entities of older production versions are migrated to it (see
-``service/migrations.py``), and the run sees the entities of every production version.
+``service/versions/migrations.py``), and the run sees the entities of every production version.
 
 Re-running an existing version with a config that conflicts with the recorded one refuses to
 start (``ConflictedConfigurationError``: the differences are logged as an ERROR, one per line,
@@ -37,8 +37,8 @@ from ledgerflow.domain.version import DEVELOPMENT, EXPERIMENT, MODES, PRODUCTION
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import VersionView
 from ledgerflow.runtime.runtime import Runtime
-from ledgerflow.service.cleanup import delete_version_entities
-from ledgerflow.service.migrations import plan_migrations, record_plan
+from ledgerflow.service.scenarios.deletion import delete_version_entities
+from ledgerflow.service.versions.migrations import plan_migrations, record_plan
 from ledgerflow.storage.datanodes import Backends
 
 log = logging.getLogger("ledgerflow")

@@ -34,7 +34,7 @@ from typing import Any
 from ledgerflow.domain.compaction import Compaction
 from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.runtime.runtime import Runtime
-from ledgerflow.service.history import scan
+from ledgerflow.service.audit.history import scan
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.eventstore import EventStore
 from ledgerflow.storage.inline_blobs import TABLE as INLINE_TABLE

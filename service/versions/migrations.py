@@ -33,7 +33,7 @@ from ledgerflow.domain.scenario import Scenario
 from ledgerflow.domain.task import Task
 from ledgerflow.domain.version import Version
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.runtime.datanodes import _recordable
+from ledgerflow.runtime.datanodes import recordable
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.entities.detached import DETACHED, SETTABLE, DetachedSource
 from ledgerflow.storage.datanodes import Backends
@@ -161,7 +161,7 @@ def _apply(
 
 
 def _snapshot(table: str, view: Any) -> dict[str, Any]:
-    values = {attribute: _recordable(getattr(view, attribute)) for attribute in SETTABLE[table]}
+    values = {attribute: recordable(getattr(view, attribute)) for attribute in SETTABLE[table]}
     if "tags" in values:
         values["tags"] = sorted(view.tags)
     return values

@@ -19,9 +19,9 @@ from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
 from ledgerflow.domain.subscribers import Subscribers, subscribers_id
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service import session
+from ledgerflow.service.entities.base import Source
+from ledgerflow.service.entities.job import Job
 from ledgerflow.service.entities.scenario import Scenario, Sequence
-from ledgerflow.service.entities.task import Job
-from ledgerflow.service.live import live_source
 
 log = logging.getLogger("ledgerflow")
 
@@ -149,9 +149,12 @@ def _resolve(reference: str) -> Callback | None:
     return resolved if callable(resolved) else None
 
 
-def notify_subscribers(submission_id: str, job_id: str) -> None:
-    """Call the subscribers of the submitted scenario or sequence about a job's status change."""
-    state = session.current().runtime.state
+def notify_subscribers(source: Source, submission_id: str, job_id: str) -> None:
+    """Call the subscribers of the submitted scenario or sequence about a job's status change.
+
+    ``source``: where the entities handed to the callbacks read their state.
+    """
+    state = source.state
     submission = state.submissions.get(submission_id)
     job = state.jobs.get(job_id)
     if submission is None or job is None:
@@ -159,7 +162,6 @@ def notify_subscribers(submission_id: str, job_id: str) -> None:
     subscribers = state.subscribers.get(submission.entity_id)
     if not subscribers:
         return
-    source = live_source()
     entity: Scenario | Sequence = (
         Sequence(submission.entity_id, source)
         if submission.entity_type == "SEQUENCE"

@@ -22,8 +22,9 @@ from typing import Any
 
 from ledgerflow.domain.errors import NonExistingEntity
 from ledgerflow.domain.ids import entity_kind
+from ledgerflow.service import session
 from ledgerflow.service.entities.base import EntityHandle
-from ledgerflow.service.timetravel import position_at
+from ledgerflow.service.timetravel.view import position_at
 from ledgerflow.storage.codec import Record
 from ledgerflow.storage.eventstore import EventStore
 
@@ -92,8 +93,6 @@ def history(entity_or_id: EntityHandle | str, children: bool = True) -> list[Log
     submissions and jobs, and its jobs' writes to shared data nodes (``children=False``: only
     the scenario's own events). Deleted entities have a history too.
     """
-    from ledgerflow.service import session
-
     runtime = session.current().runtime
     runtime.flush()
     entity_id = entity_or_id if isinstance(entity_or_id, str) else entity_or_id.id

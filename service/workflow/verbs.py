@@ -23,14 +23,14 @@ from ledgerflow.projections.current import CurrentState
 from ledgerflow.runtime.datanodes import node_spec
 from ledgerflow.runtime.settings import settings
 from ledgerflow.service import session
+from ledgerflow.service.entities.job import Submission
 from ledgerflow.service.entities.scenario import Scenario
-from ledgerflow.service.entities.task import Submission
-from ledgerflow.service.external_edits import record_external_edits
 from ledgerflow.service.live import live_source
-from ledgerflow.service.plan import Plan, nodes_with_data, plan_new_scenario, plan_scenario
-from ledgerflow.service.scenarios import create_scenario
-from ledgerflow.service.submit import submit
-from ledgerflow.service.summary import execution_summary as summarize
+from ledgerflow.service.scenarios.creation import create_scenario
+from ledgerflow.service.submitting.external_edits import record_external_edits
+from ledgerflow.service.submitting.submit import submit
+from ledgerflow.service.workflow.plan import Plan, nodes_with_data, plan_new_scenario, plan_scenario
+from ledgerflow.service.workflow.summary import execution_summary as summarize
 from ledgerflow.storage.datanodes import Backends, _hash_of
 
 ForceArg = bool | str | TaskConfig | Iterable[str | TaskConfig]

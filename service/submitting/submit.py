@@ -16,17 +16,18 @@ from ledgerflow.domain.ids import job_id, submission_id
 from ledgerflow.domain.job import Job as JobAggregate
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
 from ledgerflow.domain.submission import aggregate_status
+from ledgerflow.executor.admission import check_before_submit
 from ledgerflow.projections.views import TaskView
 from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.skip import skipped_at_submission
 from ledgerflow.service import session
-from ledgerflow.service.entities.base import EntityHandle
+from ledgerflow.service.entities.base import EntityHandle, Source
+from ledgerflow.service.entities.job import Job, Submission
 from ledgerflow.service.entities.scenario import Scenario, Sequence
-from ledgerflow.service.entities.task import Job, Submission, Task
-from ledgerflow.service.external_edits import record_external_edits
-from ledgerflow.service.live import live_source
-from ledgerflow.service.server_reads import record_server_changes
-from ledgerflow.service.subscriptions import notify_subscribers
+from ledgerflow.service.entities.task import Task
+from ledgerflow.service.notifications.subscriptions import notify_subscribers
+from ledgerflow.service.submitting.external_edits import record_external_edits
+from ledgerflow.service.submitting.server_reads import record_server_changes
 
 log = logging.getLogger("ledgerflow")
 
@@ -132,13 +133,10 @@ def submit(
     every task (skippable or not) by its outputs, so after a failure only the failed, abandoned and
     stale tasks run again (recorded as the submission's ``resume`` property).
     """
-    from ledgerflow.executor.admission import check_before_submit
-    from ledgerflow.executor.orchestrator import running_service
-
     if resume:
         properties["resume"] = True
     check_before_submit(session.current().runtime.state, _tasks_of(entity)[1])
-    service = running_service()
+    service = session.running_service()
     new_id = submission_id()
     if service is not None:
         service.claim(new_id)  # before it is recorded: no other process may start it
@@ -149,10 +147,10 @@ def submit(
             service.claimed.discard(new_id)
             service.claims.release(new_id)
         raise
-    submission = Submission(new_id, live_source())
+    submission = Submission(new_id, entity._source)
     hooks = list(callbacks or [])
     if service is None:
-        _announce(new_id, skipped, hooks)
+        _announce(entity._source, new_id, skipped, hooks)
         log.warning(
             "The orchestrator is not running: submission %s is recorded and its jobs will run when "
             "Orchestrator().run() is called.",
@@ -163,7 +161,7 @@ def submit(
 
         def relay(sub_id: str, changed_job: str) -> None:
             if sub_id == new_id:
-                _call(hooks, changed_job)
+                _call(entity._source, hooks, changed_job)
                 if not service.synchronous and all(j.is_finished() for j in submission.jobs):
                     service.listeners.remove(relay)
 
@@ -180,16 +178,16 @@ def submit(
     return submission
 
 
-def _announce(new_id: str, skipped: list[str], hooks: list[Callback]) -> None:
+def _announce(source: Source, new_id: str, skipped: list[str], hooks: list[Callback]) -> None:
     """Tell subscribers and ``callbacks`` of the jobs skipped at submission (no orchestrator to do it)."""
     for job in skipped:
-        notify_subscribers(new_id, job)
-        _call(hooks, job)
+        notify_subscribers(source, new_id, job)
+        _call(source, hooks, job)
 
 
-def _call(hooks: list[Callback], job_id: str) -> None:
+def _call(source: Source, hooks: list[Callback], job_id: str) -> None:
     for hook in hooks:
-        hook(Job(job_id, live_source()))
+        hook(Job(job_id, source))
 
 
 async def asubmit(

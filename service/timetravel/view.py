@@ -16,18 +16,18 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.runtime.runtime import Runtime
-from ledgerflow.service import queries
+from ledgerflow.service import queries, session
 from ledgerflow.service.entities.base import EntityHandle, ReadOnlyViewError
 from ledgerflow.service.entities.datanode import DataNode
+from ledgerflow.service.entities.job import Job, Submission
 from ledgerflow.service.entities.scenario import Cycle, Scenario, Sequence
-from ledgerflow.service.entities.task import Job, Submission, Task
-from ledgerflow.service.past_state import PastState
-from ledgerflow.service.recorded_values import RecordedValues
+from ledgerflow.service.entities.task import Task
+from ledgerflow.service.timetravel.past_state import PastState
+from ledgerflow.service.timetravel.recorded_values import RecordedValues
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.datanodes import Backends
 from ledgerflow.storage.eventstore import EventStore
@@ -133,7 +133,20 @@ class PastView:
         """Whether the view shows entities of ``version``."""
         return self._versions is None or version in self._versions
 
-    def writable(self) -> Runtime:
+    @property
+    def orchestrator(self) -> None:
+        """No orchestrator runs anything for a read-only source."""
+        return None
+
+    def submit(self, entity: Any, **options: Any) -> NoReturn:
+        """Always refused, as every command."""
+        self.writable()
+
+    def as_of(self, when: Any) -> NoReturn:
+        """Refused: a read-only view reads no other point of the log."""
+        self.writable()
+
+    def writable(self) -> NoReturn:
         """Always refused: a view of the past cannot be changed."""
         raise ReadOnlyViewError(
             f"{self!r} is read-only: the past cannot be changed. "
@@ -220,8 +233,6 @@ def open_view(
 
 def as_of(when: When) -> PastView:
     """Every entity as it was at ``when`` (a datetime, a date, a log position or a string)."""
-    from ledgerflow.service import session
-
     current = session.current()
     runtime = current.runtime
     runtime.flush()
