@@ -9,40 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import tempfile
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol, cast
 
 from ledgerflow.domain.errors import DataNodeWritingError, NoData
 from ledgerflow.storage.blobs import BlobStore
-
-
-@dataclass(frozen=True)
-class Payload:
-    """What a write recorded: the content hash, its size and where it lives."""
-
-    content_hash: str
-    size: int
-    location: str
-    #: What else the write event records (a file's own sha256, a table's row count...).
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class NodeSpec:
-    """What a backend needs to know of a data node."""
-
-    id: str
-    config_id: str
-    storage_type: str
-    properties: dict[str, Any]
-
+from ledgerflow.storage.node_spec import NodeSpec as NodeSpec  # re-exported: backends' shared types
+from ledgerflow.storage.node_spec import Payload as Payload
+from ledgerflow.storage.node_spec import atomic_write as _atomic_write
+from ledgerflow.storage.node_spec import user_path as user_path
 
 _MEMORY: dict[str, Any] = {}
 _RECENT: OrderedDict[str, bytes] = OrderedDict()
@@ -54,24 +32,6 @@ def _remember(content_hash: str, data: bytes) -> None:
     _RECENT.move_to_end(content_hash)
     while len(_RECENT) > _RECENT_LIMIT:
         _RECENT.popitem(last=False)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def user_path(spec: NodeSpec) -> Path | None:
-    """The file a user configured for the node, if any."""
-    path = spec.properties.get("path") or spec.properties.get("default_path")
-    return Path(path) if path else None
 
 
 class Backend(Protocol):

@@ -7,7 +7,7 @@ from typing import Any
 
 from ledgerflow.domain.errors import DataNodeReadingError, LedgerflowError
 from ledgerflow.storage.blobs import BlobStore, unframe
-from ledgerflow.storage.datanodes import NodeSpec, Payload
+from ledgerflow.storage.node_spec import NodeSpec, Payload
 from ledgerflow.storage.tabular.files import exposed_value
 from ledgerflow.storage.tabular.frames import frame_hash, where
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from ledgerflow.domain.errors import DataNodeReadingError, DataNodeWritingError, LedgerflowError
 from ledgerflow.storage.blobs import HEADER_SIZE, BlobStore, keyed_payload_sha256, unframe
-from ledgerflow.storage.datanodes import NodeSpec, Payload, _atomic_write, user_path
+from ledgerflow.storage.node_spec import NodeSpec, Payload, atomic_write, user_path
 from ledgerflow.storage.tabular.frames import exposed, frame_hash, where
 
 Source = Path | io.BytesIO
@@ -104,7 +104,7 @@ class FileBackend:
 
     def place(self, spec: NodeSpec, path: Path, stored: Any, data: bytes) -> None:
         """Put the new file in place, atomically."""
-        _atomic_write(path, data)
+        atomic_write(path, data)
 
     def read(self, spec: NodeSpec, content_hash: str) -> Any:
         return exposed_value(spec, self.read_stored(spec, content_hash))

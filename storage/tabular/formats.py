@@ -8,7 +8,7 @@ from typing import Any
 
 from ledgerflow.domain.errors import DataNodeReadingError, DataNodeWritingError
 from ledgerflow.domain.filters import Condition, JoinOperator, Operator
-from ledgerflow.storage.datanodes import NodeSpec, user_path
+from ledgerflow.storage.node_spec import NodeSpec, user_path
 from ledgerflow.storage.tabular.extras import need
 from ledgerflow.storage.tabular.files import FileBackend, Source, concat, exposed_value, replace_folder
 from ledgerflow.storage.tabular.filtering import filter_value

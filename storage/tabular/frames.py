@@ -14,7 +14,7 @@ import pickle
 from typing import Any
 
 from ledgerflow.domain.errors import DataNodeReadingError, DataNodeWritingError
-from ledgerflow.storage.datanodes import NodeSpec
+from ledgerflow.storage.node_spec import NodeSpec
 from ledgerflow.storage.tabular.extras import need
 
 _PREFIX = b"ledgerflow-frame-v1|"

@@ -20,7 +20,7 @@ import orjson
 from ledgerflow.domain.errors import DataNodeReadingError, DataNodeWritingError, LedgerflowError
 from ledgerflow.domain.filters import Condition, JoinOperator
 from ledgerflow.storage.blobs import BlobStore, unframe
-from ledgerflow.storage.datanodes import NodeSpec, Payload
+from ledgerflow.storage.node_spec import NodeSpec, Payload
 from ledgerflow.storage.tabular.extras import need
 from ledgerflow.storage.tabular.filtering import mongo_query
 from ledgerflow.storage.tabular.frames import where

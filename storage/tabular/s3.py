@@ -12,7 +12,7 @@ from typing import Any
 from ledgerflow.domain.errors import DataNodeReadingError, DataNodeWritingError, LedgerflowError
 from ledgerflow.domain.filters import Condition, JoinOperator
 from ledgerflow.storage.blobs import BlobStore
-from ledgerflow.storage.datanodes import NodeSpec, Payload
+from ledgerflow.storage.node_spec import NodeSpec, Payload
 from ledgerflow.storage.tabular.extras import need
 from ledgerflow.storage.tabular.frames import where
 from ledgerflow.storage.tabular.secrets import prop, scrub

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledgerflow.domain.config.templates import resolve
-from ledgerflow.storage.datanodes import NodeSpec
+from ledgerflow.storage.node_spec import NodeSpec
 
 #: Properties whose resolved values are hidden from every message.
 SECRET_PROPERTIES = ("db_password", "aws_access_key", "aws_secret_access_key", "db_extra_args")

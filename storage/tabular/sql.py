@@ -16,7 +16,7 @@ from ledgerflow.domain.config.storage_extras import SQL_DRIVERS, install_line
 from ledgerflow.domain.errors import DataNodeReadingError, DataNodeWritingError, LedgerflowError, MissingExtraError
 from ledgerflow.domain.filters import Condition, JoinOperator
 from ledgerflow.storage.blobs import BlobStore
-from ledgerflow.storage.datanodes import NodeSpec, Payload
+from ledgerflow.storage.node_spec import NodeSpec, Payload
 from ledgerflow.storage.tabular.archive import archive_frame, archived_frame
 from ledgerflow.storage.tabular.extras import need
 from ledgerflow.storage.tabular.filtering import sql_where

@@ -160,9 +160,7 @@ def total(rows: pd.DataFrame) -> float:
 
 
 def test_a_table_changed_in_the_database_reruns_its_readers(db: dict[str, Any]) -> None:
-    from ledgerflow.executor.orchestrator import Orchestrator
-
-    Orchestrator().run()
+    lf.Orchestrator().run()
     Config.unblock_update()
     table = Config.configure_sql_table_data_node("sales", table_name=db["table"], **db["props"])
     out = Config.configure_pickle_data_node("total")
