@@ -6,6 +6,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -68,7 +69,15 @@ def run(
                 env["LEDGERFLOW_VERSION"] = version
     if options.force is not None:
         env["LEDGERFLOW_FORCE"] = "true" if options.force else "false"
-    completed = subprocess.run([sys.executable, str(application), *app_args], env=env, check=False)
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "failed.txt"
+        env["LEDGERFLOW_RUN_REPORT"] = str(report)
+        completed = subprocess.run([sys.executable, str(application), *app_args], env=env, check=False)
+        failed = report.read_text().splitlines() if report.exists() else []
+    if completed.returncode == 0 and failed:
+        for line in failed:
+            typer.secho(f"Submission {line}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1)
     raise typer.Exit(completed.returncode)
 
 

@@ -15,7 +15,10 @@ from rich.console import Console
 from rich.table import Table
 
 from ledgerflow.commands.common import console
+from ledgerflow.domain.datanode import DataNodeTopics
 from ledgerflow.domain.enums import Status, SubmissionStatus
+from ledgerflow.domain.job import JobTopics
+from ledgerflow.domain.submission import SubmissionTopics
 from ledgerflow.service.audit.history import LogEvent
 
 __all__ = ["event_table", "local_time", "print_json_lines", "shorten_ids", "show", "summary"]
@@ -23,7 +26,7 @@ __all__ = ["event_table", "local_time", "print_json_lines", "shorten_ids", "show
 _DETAIL_WIDTH = 70
 _UUID = re.compile(r"([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _NOT_SHOWN = ("originator_topic", "key")
-_STATUS_OF = {"ledgerflow.job.status_changed": Status, "ledgerflow.submission.status_changed": SubmissionStatus}
+_STATUS_OF = {JobTopics.STATUS_CHANGED: Status, SubmissionTopics.STATUS_CHANGED: SubmissionStatus}
 
 
 def local_time(moment: datetime) -> str:
@@ -35,14 +38,14 @@ def summary(event: LogEvent) -> str:
     """The gist of an event's payload on one line (ids shortened: ``--json`` has everything)."""
     p = event.payload
     status_enum = _STATUS_OF.get(event.topic)
-    if event.topic == "ledgerflow.job.created":  # created SUBMITTED, or SKIPPED at submission
+    if event.topic == JobTopics.CREATED:  # created SUBMITTED, or SKIPPED at submission
         status = Status(p.get("status", Status.SUBMITTED))
         rest = _fields(p, hidden=("status", "reason"))
         return _cut(rest if status is Status.SUBMITTED else f"{status.name} at submission: {p.get('reason')}; {rest}")
     if status_enum is not None and "status" in p:
         text = status_enum(p["status"]).name
         return f"{text}: {p['reason']}" if p.get("reason") else text
-    if event.topic == "ledgerflow.datanode.written":
+    if event.topic == DataNodeTopics.WRITTEN:
         who = f"job {shorten_ids(p['job_id'])}" if p.get("job_id") else f"editor {p.get('editor_id') or '?'}"
         text = f"{p.get('kind', 'write')} {str(p.get('content_hash', ''))[:12]} ({p.get('size', 0):,} B) by {who}"
         return f"{text}: {p['comment']}" if p.get("comment") else text

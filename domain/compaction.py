@@ -7,19 +7,26 @@ so an audit can tell why an old value can no longer be read.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from eventsourcing.domain import event
 
 from ledgerflow.domain.entity import Entity
 
 
+class CompactionTopics:
+    """The stored topics of a compaction and its event (stored logs name them: never change one)."""
+
+    AGGREGATE: Final = "ledgerflow.compaction"
+    DONE: Final = "ledgerflow.compaction.done"
+
+
 class Compaction(Entity):
     """One run of ``ledgerflow compact``."""
 
-    TOPIC = "ledgerflow.compaction"
+    TOPIC = CompactionTopics.AGGREGATE
 
-    @event("Created", topic="ledgerflow.compaction.done")
+    @event("Created", topic=CompactionTopics.DONE)
     def __init__(
         self,
         id: str,

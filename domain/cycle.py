@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from eventsourcing.domain import event
 
 from ledgerflow.domain.entity import Entity
 
 
+class CycleTopics:
+    """The stored topics of a cycle and its events (stored logs name them: never change one)."""
+
+    AGGREGATE: Final = "ledgerflow.cycle"
+    CREATED: Final = "ledgerflow.cycle.created"
+    DELETED: Final = "ledgerflow.cycle.deleted"
+
+
 class Cycle(Entity):
     """A cycle of a frequency, from ``start`` to ``end`` (inclusive)."""
 
-    TOPIC = "ledgerflow.cycle"
+    TOPIC = CycleTopics.AGGREGATE
 
-    @event("Created", topic="ledgerflow.cycle.created")
+    @event("Created", topic=CycleTopics.CREATED)
     def __init__(
         self,
         id: str,
@@ -35,6 +43,6 @@ class Cycle(Entity):
         """Delete the cycle."""
         self._deleted()
 
-    @event("Deleted", topic="ledgerflow.cycle.deleted")
+    @event("Deleted", topic=CycleTopics.DELETED)
     def _deleted(self) -> None:
         pass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from eventsourcing.domain import event
 
@@ -19,12 +19,24 @@ from ledgerflow.domain.version import Migratable
 EDIT_LOCK_DURATION = timedelta(minutes=30)
 
 
-class DataNode(Migratable, Entity):
+class DataNodeTopics:
+    """The stored topics of a data node and its events (stored logs name them: never change one)."""
+
+    AGGREGATE: Final = "ledgerflow.datanode"
+    CREATED: Final = "ledgerflow.datanode.created"
+    LOCKED: Final = "ledgerflow.datanode.locked"
+    UNLOCKED: Final = "ledgerflow.datanode.unlocked"
+    WRITTEN: Final = "ledgerflow.datanode.written"
+    MIGRATED: Final = "ledgerflow.datanode.migrated"
+    DELETED: Final = "ledgerflow.datanode.deleted"
+
+
+class DataNode(Migratable):
     """A data node; its edit lock is enforced on every write."""
 
-    TOPIC = "ledgerflow.datanode"
+    TOPIC = DataNodeTopics.AGGREGATE
 
-    @event("Created", topic="ledgerflow.datanode.created")
+    @event("Created", topic=DataNodeTopics.CREATED)
     def __init__(
         self,
         id: str,
@@ -57,7 +69,7 @@ class DataNode(Migratable, Entity):
         expires = now + EDIT_LOCK_DURATION if editor_id else None
         self._locked(editor_id, expires)
 
-    @event("Locked", topic="ledgerflow.datanode.locked")
+    @event("Locked", topic=DataNodeTopics.LOCKED)
     def _locked(self, editor_id: str | None, expires_at: datetime | None) -> None:
         self.locked = True
         self.editor_id = editor_id
@@ -69,7 +81,7 @@ class DataNode(Migratable, Entity):
         if self.locked:
             self._unlocked()
 
-    @event("Unlocked", topic="ledgerflow.datanode.unlocked")
+    @event("Unlocked", topic=DataNodeTopics.UNLOCKED)
     def _unlocked(self) -> None:
         self.locked = False
         self.editor_id = None
@@ -110,7 +122,7 @@ class DataNode(Migratable, Entity):
     class Written(Entity.Event):
         """A new value: its content hash, size and location, and who wrote it."""
 
-        TOPIC = "ledgerflow.datanode.written"
+        TOPIC = DataNodeTopics.WRITTEN
         content_hash: str
         size: int
         location: str
@@ -125,21 +137,8 @@ class DataNode(Migratable, Entity):
             aggregate.editor_id = None
             aggregate.editor_expiration = None
 
-    @event("Migrated", topic="ledgerflow.datanode.migrated")
-    def _migrated(
-        self,
-        function: str | None,
-        registered_for: str | None,
-        changes: dict[str, Any],
-        from_version: str,
-        to_version: str,
-    ) -> None:
-        pass
+    class Migrated(Migratable.Migrated):
+        TOPIC = DataNodeTopics.MIGRATED
 
-    def delete(self) -> None:
-        """Delete the node (its history stays in the log)."""
-        self._deleted()
-
-    @event("Deleted", topic="ledgerflow.datanode.deleted")
-    def _deleted(self) -> None:
-        pass
+    class Deleted(Migratable.Deleted):
+        TOPIC = DataNodeTopics.DELETED

@@ -2,14 +2,22 @@
 
 eventsourcing's ``Aggregate`` uses UUID ids; ours are Taipy-style strings
 (``SCENARIO_<config>_<uuid>``), so the event bases declare ``str`` ids.
+
+Every aggregate module declares the stored topics of its events once, in a ``...Topics``
+namespace next to the aggregate (``DataNodeTopics.WRITTEN``); the event classes and every reader
+of the log use those names. Stored logs name the topics: a value never changes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate, MetaDomainEvent
+
+#: What every stored topic starts with (``ledgerflow.job.status_changed``).
+TOPIC_PREFIX: Final = "ledgerflow."
 
 
 @dataclass(frozen=True)  # as MetaDomainEvent makes every event class: said for type checkers

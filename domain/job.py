@@ -12,7 +12,7 @@ event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from eventsourcing.domain import Aggregate
 
@@ -21,10 +21,19 @@ from ledgerflow.domain.enums import Status
 from ledgerflow.domain.job_rules import check_transition
 
 
+class JobTopics:
+    """The stored topics of a job and its events (stored logs name them: never change one)."""
+
+    AGGREGATE: Final = "ledgerflow.job"
+    CREATED: Final = "ledgerflow.job.created"
+    STATUS_CHANGED: Final = "ledgerflow.job.status_changed"
+    DELETED: Final = "ledgerflow.job.deleted"
+
+
 class Job(Entity):
     """A job records every status it goes through; illegal changes are refused."""
 
-    TOPIC = "ledgerflow.job"
+    TOPIC = JobTopics.AGGREGATE
 
     task_id: str
     submission_id: str
@@ -34,7 +43,7 @@ class Job(Entity):
     class Created(Entity.Created):
         """A job was submitted; ``status`` SKIPPED (with its ``reason``) when it was skipped at once."""
 
-        TOPIC = "ledgerflow.job.created"
+        TOPIC = JobTopics.CREATED
         class_version = 2
         task_id: str
         submission_id: str
@@ -62,7 +71,7 @@ class Job(Entity):
     class StatusChanged(Entity.Event):
         """The job moved to ``status`` (an int: the stored form)."""
 
-        TOPIC = "ledgerflow.job.status_changed"
+        TOPIC = JobTopics.STATUS_CHANGED
         status: int
         reason: str | None
         stacktrace: list[str] | None
@@ -74,7 +83,7 @@ class Job(Entity):
     class Deleted(Entity.Event):
         """The job was forgotten (its submission or scenario was deleted)."""
 
-        TOPIC = "ledgerflow.job.deleted"
+        TOPIC = JobTopics.DELETED
 
     @classmethod
     def submitted(

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from eventsourcing.domain import event
 
-from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.errors import UnauthorizedTagError
 from ledgerflow.domain.version import Migratable
 
 
-class Scenario(Migratable, Entity):
+class ScenarioTopics:
+    """The stored topics of a scenario and its events (stored logs name them: never change one)."""
+
+    AGGREGATE: Final = "ledgerflow.scenario"
+    CREATED: Final = "ledgerflow.scenario.created"
+    TAGGED: Final = "ledgerflow.scenario.tagged"
+    UNTAGGED: Final = "ledgerflow.scenario.untagged"
+    PRIMARY_CHANGED: Final = "ledgerflow.scenario.primary_changed"
+    MIGRATED: Final = "ledgerflow.scenario.migrated"
+    DELETED: Final = "ledgerflow.scenario.deleted"
+
+
+class Scenario(Migratable):
     """A scenario: a DAG of tasks over data nodes, possibly in a cycle."""
 
-    TOPIC = "ledgerflow.scenario"
+    TOPIC = ScenarioTopics.AGGREGATE
 
-    @event("Created", topic="ledgerflow.scenario.created")
+    @event("Created", topic=ScenarioTopics.CREATED)
     def __init__(
         self,
         id: str,
@@ -45,7 +56,7 @@ class Scenario(Migratable, Entity):
         if tag not in self.tags:
             self._tagged(tag)
 
-    @event("Tagged", topic="ledgerflow.scenario.tagged")
+    @event("Tagged", topic=ScenarioTopics.TAGGED)
     def _tagged(self, tag: str) -> None:
         self.tags.add(tag)
 
@@ -54,7 +65,7 @@ class Scenario(Migratable, Entity):
         if tag in self.tags:
             self._untagged(tag)
 
-    @event("Untagged", topic="ledgerflow.scenario.untagged")
+    @event("Untagged", topic=ScenarioTopics.UNTAGGED)
     def _untagged(self, tag: str) -> None:
         self.tags.discard(tag)
 
@@ -63,25 +74,12 @@ class Scenario(Migratable, Entity):
         if is_primary != self.is_primary:
             self._primary_changed(is_primary)
 
-    @event("PrimaryChanged", topic="ledgerflow.scenario.primary_changed")
+    @event("PrimaryChanged", topic=ScenarioTopics.PRIMARY_CHANGED)
     def _primary_changed(self, is_primary: bool) -> None:
         self.is_primary = is_primary
 
-    @event("Migrated", topic="ledgerflow.scenario.migrated")
-    def _migrated(
-        self,
-        function: str | None,
-        registered_for: str | None,
-        changes: dict[str, Any],
-        from_version: str,
-        to_version: str,
-    ) -> None:
-        pass
+    class Migrated(Migratable.Migrated):
+        TOPIC = ScenarioTopics.MIGRATED
 
-    def delete(self) -> None:
-        """Delete the scenario (its history stays in the log)."""
-        self._deleted()
-
-    @event("Deleted", topic="ledgerflow.scenario.deleted")
-    def _deleted(self) -> None:
-        pass
+    class Deleted(Migratable.Deleted):
+        TOPIC = ScenarioTopics.DELETED

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from eventsourcing.domain import event
 
 from ledgerflow.domain.entity import Entity
 
 
+class SequenceTopics:
+    """The stored topics of a sequence and its events (stored logs name them: never change one)."""
+
+    AGGREGATE: Final = "ledgerflow.sequence"
+    CREATED: Final = "ledgerflow.sequence.created"
+    DELETED: Final = "ledgerflow.sequence.deleted"
+
+
 class Sequence(Entity):
     """A sequence of a scenario."""
 
-    TOPIC = "ledgerflow.sequence"
+    TOPIC = SequenceTopics.AGGREGATE
 
-    @event("Created", topic="ledgerflow.sequence.created")
+    @event("Created", topic=SequenceTopics.CREATED)
     def __init__(
         self,
         id: str,
@@ -30,6 +38,6 @@ class Sequence(Entity):
         """Delete the sequence."""
         self._deleted()
 
-    @event("Deleted", topic="ledgerflow.sequence.deleted")
+    @event("Deleted", topic=SequenceTopics.DELETED)
     def _deleted(self) -> None:
         pass

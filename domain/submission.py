@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from eventsourcing.domain import event
 
@@ -34,12 +34,21 @@ def aggregate_status(statuses: Iterable[Status]) -> SubmissionStatus:
     return next((submission for job, submission in _PRECEDENCE if job in seen), SubmissionStatus.COMPLETED)
 
 
+class SubmissionTopics:
+    """The stored topics of a submission and its events (stored logs name them: never change one)."""
+
+    AGGREGATE: Final = "ledgerflow.submission"
+    CREATED: Final = "ledgerflow.submission.created"
+    STATUS_CHANGED: Final = "ledgerflow.submission.status_changed"
+    DELETED: Final = "ledgerflow.submission.deleted"
+
+
 class Submission(Entity):
     """One submit of a scenario, sequence or task, and the jobs it created."""
 
-    TOPIC = "ledgerflow.submission"
+    TOPIC = SubmissionTopics.AGGREGATE
 
-    @event("Created", topic="ledgerflow.submission.created")
+    @event("Created", topic=SubmissionTopics.CREATED)
     def __init__(
         self,
         id: str,
@@ -62,7 +71,7 @@ class Submission(Entity):
     class StatusChanged(Entity.Event):
         """The submission's status, derived from its jobs', changed."""
 
-        TOPIC = "ledgerflow.submission.status_changed"
+        TOPIC = SubmissionTopics.STATUS_CHANGED
         status: int
 
         def apply(self, aggregate: Submission) -> None:
@@ -72,6 +81,6 @@ class Submission(Entity):
         """Forget a finished submission."""
         self._deleted()
 
-    @event("Deleted", topic="ledgerflow.submission.deleted")
+    @event("Deleted", topic=SubmissionTopics.DELETED)
     def _deleted(self) -> None:
         pass

@@ -6,7 +6,7 @@ persists them, so any process running the entity's jobs can call them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from eventsourcing.domain import event
 
@@ -18,12 +18,21 @@ def subscribers_id(entity_id: str) -> str:
     return f"SUBSCRIBERS_{entity_id}"
 
 
+class SubscribersTopics:
+    """The stored topics of a subscribers aggregate and its events (stored logs name them: never change one)."""
+
+    AGGREGATE: Final = "ledgerflow.subscribers"
+    CREATED: Final = "ledgerflow.subscribers.created"
+    ADDED: Final = "ledgerflow.subscribers.added"
+    REMOVED: Final = "ledgerflow.subscribers.removed"
+
+
 class Subscribers(Entity):
     """The callbacks subscribed to one scenario or sequence."""
 
-    TOPIC = "ledgerflow.subscribers"
+    TOPIC = SubscribersTopics.AGGREGATE
 
-    @event("Created", topic="ledgerflow.subscribers.created")
+    @event("Created", topic=SubscribersTopics.CREATED)
     def __init__(self, id: str, entity_id: str) -> None:
         self.entity_id = entity_id
         self.callbacks: list[tuple[str, list[Any]]] = []
@@ -32,7 +41,7 @@ class Subscribers(Entity):
         """Subscribe ``callback`` (an import path) with ``params``."""
         self._added(callback, params)
 
-    @event("Added", topic="ledgerflow.subscribers.added")
+    @event("Added", topic=SubscribersTopics.ADDED)
     def _added(self, callback: str, params: list[Any]) -> None:
         self.callbacks.append((callback, params))
 
@@ -47,6 +56,6 @@ class Subscribers(Entity):
         """Unsubscribe the subscription at ``index``."""
         self._removed(index)
 
-    @event("Removed", topic="ledgerflow.subscribers.removed")
+    @event("Removed", topic=SubscribersTopics.REMOVED)
     def _removed(self, index: int) -> None:
         del self.callbacks[index]

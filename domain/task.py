@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from eventsourcing.domain import event
 
-from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.version import Migratable
 
 
-class Task(Migratable, Entity):
+class TaskTopics:
+    """The stored topics of a task and its events (stored logs name them: never change one)."""
+
+    AGGREGATE: Final = "ledgerflow.task"
+    CREATED: Final = "ledgerflow.task.created"
+    RESET: Final = "ledgerflow.task.reset"
+    MIGRATED: Final = "ledgerflow.task.migrated"
+    DELETED: Final = "ledgerflow.task.deleted"
+
+
+class Task(Migratable):
     """A task entity, created once per (config, owner, version)."""
 
-    TOPIC = "ledgerflow.task"
+    TOPIC = TaskTopics.AGGREGATE
 
-    @event("Created", topic="ledgerflow.task.created")
+    @event("Created", topic=TaskTopics.CREATED)
     def __init__(
         self,
         id: str,
@@ -40,25 +49,12 @@ class Task(Migratable, Entity):
         """
         self._reset(requested)
 
-    @event("Reset", topic="ledgerflow.task.reset")
+    @event("Reset", topic=TaskTopics.RESET)
     def _reset(self, requested: str) -> None:
         pass
 
-    @event("Migrated", topic="ledgerflow.task.migrated")
-    def _migrated(
-        self,
-        function: str | None,
-        registered_for: str | None,
-        changes: dict[str, Any],
-        from_version: str,
-        to_version: str,
-    ) -> None:
-        pass
+    class Migrated(Migratable.Migrated):
+        TOPIC = TaskTopics.MIGRATED
 
-    def delete(self) -> None:
-        """Delete the task (its history stays in the log)."""
-        self._deleted()
-
-    @event("Deleted", topic="ledgerflow.task.deleted")
-    def _deleted(self) -> None:
-        pass
+    class Deleted(Migratable.Deleted):
+        TOPIC = TaskTopics.DELETED

@@ -7,8 +7,9 @@ the store. A deleted or renamed version is *retired*; its name can be used again
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from eventsourcing.domain import event
 
@@ -21,11 +22,27 @@ PRODUCTION = "production"
 MODES = (DEVELOPMENT, EXPERIMENT, PRODUCTION)
 
 
-class Migratable:
-    """An aggregate that migration functions change (data node, task, scenario).
+class Migratable(Entity):
+    """An entity of an application version that migration functions change and that can be deleted:
+    a data node, a task or a scenario.
 
-    Each aggregate declares its own ``_migrated`` event (its own topic); this is the command.
+    Its ``Migrated`` and ``Deleted`` events are declared here, once; each aggregate subclasses them
+    to give them its own topic (``ledgerflow.task.migrated``...). An aggregate with a ``TOPIC`` that
+    does not is refused when its class is defined.
     """
+
+    @dataclass(frozen=True)  # as the metaclass makes it: said again for type checkers
+    class Migrated(Entity.Event):
+        """A migration function changed the entity, or the entity only moved to a new version."""
+
+        function: str | None
+        registered_for: str | None
+        changes: dict[str, Any]
+        from_version: str
+        to_version: str
+
+    class Deleted(Entity.Event):
+        """The entity was deleted (its history stays in the log)."""
 
     def migrate(
         self,
@@ -39,25 +56,40 @@ class Migratable:
         ``registered_for``): ``changes`` maps each changed attribute to ``{"old": ..., "new": ...}``,
         and the entity now belongs to production version ``to_version``. Without a function, the
         entity was only moved to ``to_version`` with the rest of ``from_version``."""
-        self._migrated(function, registered_for, changes, from_version, to_version)
+        self.trigger_event(
+            self.Migrated,
+            function=function,
+            registered_for=registered_for,
+            changes=changes,
+            from_version=from_version,
+            to_version=to_version,
+        )
 
-    def _migrated(
-        self,
-        function: str | None,
-        registered_for: str | None,
-        changes: dict[str, Any],
-        from_version: str,
-        to_version: str,
-    ) -> None:
-        raise NotImplementedError
+    def delete(self) -> None:
+        """Delete the entity (its history stays in the log)."""
+        self.trigger_event(self.Deleted)
+
+
+class VersionTopics:
+    """The stored topics of an application version and its events (stored logs name them: never change one)."""
+
+    AGGREGATE: Final = "ledgerflow.version"
+    CREATED: Final = "ledgerflow.version.created"
+    REVIVED: Final = "ledgerflow.version.revived"
+    CONFIG_RECORDED: Final = "ledgerflow.version.config_recorded"
+    STARTED: Final = "ledgerflow.version.started"
+    MODE_CHANGED: Final = "ledgerflow.version.mode_changed"
+    RENAMED: Final = "ledgerflow.version.renamed"
+    MIGRATED: Final = "ledgerflow.version.migrated"
+    DELETED: Final = "ledgerflow.version.deleted"
 
 
 class Version(Entity):
     """An application version (development, experiment or production)."""
 
-    TOPIC = "ledgerflow.version"
+    TOPIC = VersionTopics.AGGREGATE
 
-    @event("Created", topic="ledgerflow.version.created")
+    @event("Created", topic=VersionTopics.CREATED)
     def __init__(self, id: str, name: str, mode: str, config: dict[str, Any], creation_date: datetime) -> None:
         self.name = name
         self.mode = mode
@@ -73,7 +105,7 @@ class Version(Entity):
             raise LedgerflowError(f"Version name '{self.name}' is already used.")
         self._revived(self.name, mode, config, creation_date)
 
-    @event("Revived", topic="ledgerflow.version.revived")
+    @event("Revived", topic=VersionTopics.REVIVED)
     def _revived(self, name: str, mode: str, config: dict[str, Any], creation_date: datetime) -> None:
         self.mode = mode
         self.retired = False
@@ -83,7 +115,7 @@ class Version(Entity):
         self._check_live()
         self._config_recorded(config, forced)
 
-    @event("ConfigRecorded", topic="ledgerflow.version.config_recorded")
+    @event("ConfigRecorded", topic=VersionTopics.CONFIG_RECORDED)
     def _config_recorded(self, config: dict[str, Any], forced: bool) -> None:
         pass
 
@@ -92,7 +124,7 @@ class Version(Entity):
         self._check_live()
         self._started(self.mode)
 
-    @event("Started", topic="ledgerflow.version.started")
+    @event("Started", topic=VersionTopics.STARTED)
     def _started(self, mode: str) -> None:
         pass
 
@@ -109,7 +141,7 @@ class Version(Entity):
             raise VersionIsNotProductionVersion(f"Version '{self.name}' is not a production version.")
         self._mode_changed(EXPERIMENT)
 
-    @event("ModeChanged", topic="ledgerflow.version.mode_changed")
+    @event("ModeChanged", topic=VersionTopics.MODE_CHANGED)
     def _mode_changed(self, mode: str) -> None:
         self.mode = mode
 
@@ -120,7 +152,7 @@ class Version(Entity):
             raise LedgerflowError(f"Give version '{self.name}' a new, non-empty name.")
         self._renamed(new_name)
 
-    @event("Renamed", topic="ledgerflow.version.renamed")
+    @event("Renamed", topic=VersionTopics.RENAMED)
     def _renamed(self, new_name: str) -> None:
         self.retired = True
 
@@ -136,7 +168,7 @@ class Version(Entity):
             raise LedgerflowError(f"Version '{self.name}' cannot be migrated to itself.")
         self._migrated(from_version, functions, entities)
 
-    @event("Migrated", topic="ledgerflow.version.migrated")
+    @event("Migrated", topic=VersionTopics.MIGRATED)
     def _migrated(self, from_version: str, functions: dict[str, list[str]], entities: int) -> None:
         pass
 
@@ -145,6 +177,6 @@ class Version(Entity):
         self._check_live()
         self._deleted()
 
-    @event("Deleted", topic="ledgerflow.version.deleted")
+    @event("Deleted", topic=VersionTopics.DELETED)
     def _deleted(self) -> None:
         self.retired = True

@@ -29,7 +29,7 @@ import anyio.lowlevel
 from ledgerflow.domain.dag import TaskNode
 from ledgerflow.domain.datanode import DataNode as DataNodeAggregate
 from ledgerflow.domain.entity import Entity
-from ledgerflow.domain.enums import Status
+from ledgerflow.domain.enums import Scope, Status
 from ledgerflow.domain.job import Job as JobAggregate
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
 from ledgerflow.domain.submission import aggregate_status
@@ -38,6 +38,7 @@ from ledgerflow.executor.retries import Change, after_failure
 from ledgerflow.executor.runners import Runner
 from ledgerflow.executor.schedule import Schedule
 from ledgerflow.executor.specs import job_spec
+from ledgerflow.executor.timeouts import timed_out
 from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.runtime.skip import Decision, decide
@@ -77,6 +78,7 @@ class SubmissionRun:
         self.launched: set[str] = set()  # jobs with a live task (waiting for the runner, or running)
         self.waiting: dict[str, anyio.CancelScope] = {}  # launched jobs the runner has not started
         self.cancels: dict[str, str] = {}  # running jobs being canceled, and why
+        self.timed_out: dict[str, str] = {}  # running jobs stopped for running too long, and why
         self.ended: dict[str, anyio.Event] = {}
         self.concluded: set[str] = set()  # finished jobs whose follow-ups were recorded with them
         self.stopping = False
@@ -114,22 +116,37 @@ class SubmissionRun:
         """
         runtime = self.runtime
         with runtime.lock:
-            jobs = []
-            for change in changes:
-                job = runtime.aggregate(JobAggregate, change.job_id)
-                job.change_status(
-                    change.status, change.reason, change.stacktrace, retry=change.retry, fingerprint=change.fingerprint
-                )
-                self.statuses[change.job_id] = change.status
-                if change.status is Status.PENDING and not queued:
-                    self.pending.append(change.job_id)
-                jobs.append(job)
-            submission = runtime.aggregate(SubmissionAggregate, self.submission_id)
-            if settle:
-                submission.update_status(aggregate_status(self.statuses.values()))
-            runtime.record(*extra, *{j.id: j for j in jobs}.values(), submission, reason=reason)
+            runtime.record(*extra, *self._changed(changes, settle), reason=reason)
+        self._applied(changes, queued)
+
+    def _changed(self, changes: Sequence[Change], settle: bool) -> list[Entity]:
+        """The job aggregates with ``changes`` applied (the statuses too), and the submission's."""
+        runtime = self.runtime
+        jobs: dict[str, Entity] = {}
+        for change in changes:
+            job = runtime.aggregate(JobAggregate, change.job_id)
+            job.change_status(
+                change.status, change.reason, change.stacktrace, retry=change.retry, fingerprint=change.fingerprint
+            )
+            self.statuses[change.job_id] = change.status
+            jobs[job.id] = job
+        submission = runtime.aggregate(SubmissionAggregate, self.submission_id)
+        if settle:
+            submission.update_status(aggregate_status(self.statuses.values()))
+        return [*jobs.values(), submission]
+
+    def _applied(self, changes: Sequence[Change], queued: bool) -> None:
+        """After ``changes`` were recorded: queue the PENDING jobs, tell the listeners."""
+        if not queued:
+            self.pending.extend(c.job_id for c in changes if c.status is Status.PENDING)
         for change in changes:
             self.on_change(change.job_id)
+
+    def _flush(self) -> None:
+        """Record what the strategy held back (nothing here; see ``SequentialRun``)."""
+
+    def _unwatch(self, job_id: str) -> None:
+        """The job ended: stop watching its time (see ``ConcurrentRun``)."""
 
     def _conclude(
         self, final: Change, extra: Sequence[Entity] = (), written: Sequence[str] = (), reason: str | None = None
@@ -151,7 +168,12 @@ class SubmissionRun:
         task = self.runtime.state.tasks[self.task_of[job_id]]
         history = self.runtime.state.jobs[job_id].history
         change = after_failure(job_id, task.config_id, task.properties, history, outcome)
-        return [change] if change.status is Status.PENDING else [change, *self.schedule.abandoned(job_id)]
+        where = f"\n  {outcome.stacktrace[0]}" if outcome.stacktrace and outcome.stacktrace[0] != outcome.error else ""
+        if change.status is Status.PENDING:
+            log.warning('Task "%s" failed (job %s), trying again: %s%s', task.config_id, job_id, outcome.error, where)
+            return [change]
+        log.error('Task "%s" failed (job %s): %s%s', task.config_id, job_id, outcome.error, where)
+        return [change, *self.schedule.abandoned(job_id)]
 
     # -- running ------------------------------------------------------------------------
     async def run(self) -> None:
@@ -178,7 +200,12 @@ class SubmissionRun:
             return None
         spec = job_spec(self.runtime.state, job_id)
         self._record([Change(job_id, Status.RUNNING, reason)])
+        if spec.timeout is not None:
+            self._watch(job_id, spec.timeout)
         return spec
+
+    def _watch(self, job_id: str, seconds: float) -> None:
+        """Stop the job if it still runs after ``seconds`` (runners that cannot do it themselves)."""
 
     async def _run_job(self, job_id: str) -> None:
         try:
@@ -197,6 +224,7 @@ class SubmissionRun:
         finally:
             self.waiting.pop(job_id, None)
             self.launched.discard(job_id)
+            self._unwatch(job_id)
             ended = self.ended.pop(job_id, None)
             if ended is not None:
                 ended.set()
@@ -227,6 +255,9 @@ class SubmissionRun:
             log.exception("The failure of job %s could not be recorded", job_id)
 
     def _finish(self, job_id: str, output_ids: list[str], outcome: JobOutcome, fingerprint: str | None) -> None:
+        timed = self.timed_out.pop(job_id, None)
+        if outcome.lost and timed is not None:  # its worker was killed for running too long
+            outcome = JobOutcome(error=timed, stacktrace=[timed])
         canceled = self.cancels.pop(job_id, None)
         if outcome.lost and canceled is not None:
             changes = [Change(job_id, Status.CANCELED, canceled), *self.schedule.abandoned(job_id)]
@@ -237,6 +268,11 @@ class SubmissionRun:
             return
         runtime = self.runtime
         now = datetime.now()
+        completed = Change(job_id, Status.COMPLETED, fingerprint=fingerprint)
+        nodes = runtime.state.data_nodes
+        if any(nodes[n].scope != Scope.SCENARIO for n in output_ids if n in nodes):
+            self._conclude_shared(completed, output_ids, outcome, now)
+            return
         with runtime.lock:
             writes = []
             for dn_id, payload in zip(output_ids, outcome.payloads, strict=True):
@@ -251,8 +287,40 @@ class SubmissionRun:
                     extra=payload.extra,
                 )
                 writes.append(node)
-            completed = Change(job_id, Status.COMPLETED, fingerprint=fingerprint)
             self._conclude(completed, extra=writes, written=output_ids, reason="job completed")
+
+    def _conclude_shared(self, final: Change, output_ids: list[str], outcome: JobOutcome, now: datetime) -> None:
+        """A job's end that writes nodes other processes may write too (GLOBAL or CYCLE scope).
+
+        Recorded as one command on the log's latest state, retried when another process wrote one of
+        the nodes meanwhile, and durable before the next job starts.
+        """
+        self._flush()
+        before = dict(self.statuses)
+        changes: list[Change] = []
+
+        def build() -> list[Entity]:
+            self.statuses.update(before)
+            writes: list[Entity] = []
+            for dn_id, payload in zip(output_ids, outcome.payloads, strict=True):
+                node = self.runtime.aggregate(DataNodeAggregate, dn_id)
+                node.record_write(
+                    payload.content_hash, payload.size, payload.location, "write", now, job_id=final.job_id
+                )
+                writes.append(node)
+            self.statuses[final.job_id] = final.status  # provisionally, to judge the children
+            follow = self._unblocked(self.schedule.children[final.job_id], output_ids)
+            self.statuses[final.job_id] = before[final.job_id]
+            changes[:] = [final, *follow]
+            return [*writes, *self._changed(changes, settle=True)]
+
+        try:
+            self.runtime.command(build, reason="job completed")
+        except BaseException:
+            self.statuses.update(before)
+            raise
+        self._applied(changes, queued=False)
+        self.concluded.add(final.job_id)
 
     def _after(self, job_id: str) -> None:
         if job_id in self.concluded:
@@ -282,6 +350,19 @@ class SubmissionRun:
             self._record(changes, reason="job canceled")
         return None
 
+    def fail_running(self, reason: str) -> list[str]:
+        """Record the running jobs FAILED with ``reason`` and the jobs waiting on them ABANDONED; their ids.
+
+        For a process being interrupted, whose own run of the jobs cannot be relied on any more.
+        """
+        running = self.schedule.in_status(Status.RUNNING)
+        changes = {job_id: Change(job_id, Status.FAILED, reason, [reason]) for job_id in running}
+        for job_id in running:
+            changes.update((c.job_id, c) for c in self.schedule.abandoned(job_id) if c.job_id not in changes)
+        if changes:
+            self._write(list(changes.values()), (), "interrupted")
+        return running
+
     def stop(self, kill: bool) -> None:
         """Launch nothing more; jobs still waiting for a worker stay PENDING (resumed at the next start).
 
@@ -300,6 +381,10 @@ class ConcurrentRun(SubmissionRun):
 
     _group: anyio.abc.TaskGroup | None = None
 
+    def __init__(self, runtime: Runtime, runner: Runner | None, submission_id: str, on_change: JobCallback) -> None:
+        super().__init__(runtime, runner, submission_id, on_change)
+        self.watches: dict[str, anyio.CancelScope] = {}  # timeouts of running jobs
+
     async def _run_ready(self) -> None:
         changes = self._unblocked()
         if changes:
@@ -307,6 +392,24 @@ class ConcurrentRun(SubmissionRun):
         async with anyio.create_task_group() as group:
             self._group = group
             self._launch_ready()
+
+    def _watch(self, job_id: str, seconds: float) -> None:
+        if self._group is not None:
+            self._group.start_soon(self._stop_after, job_id, seconds)
+
+    def _unwatch(self, job_id: str) -> None:
+        scope = self.watches.pop(job_id, None)
+        if scope is not None:
+            scope.cancel()
+
+    async def _stop_after(self, job_id: str, seconds: float) -> None:
+        with anyio.CancelScope() as scope:
+            self.watches[job_id] = scope
+            await anyio.sleep(seconds)
+            if self.statuses[job_id] is Status.RUNNING and self.runner is not None:
+                self.timed_out[job_id] = timed_out(seconds)
+                self.runner.cancel(job_id, self.timed_out[job_id])
+        self.watches.pop(job_id, None)
 
     def _launch_ready(self) -> None:
         if self.stopping or self._group is None:

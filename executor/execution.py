@@ -16,6 +16,9 @@ from ledgerflow.domain.errors import DataNodeWritingError
 from ledgerflow.executor.jobspec import JobOutcome, JobSpec, failure
 from ledgerflow.storage.datanodes import Backends, Payload
 
+#: What a task function may raise that is its job's failure, not the engine's: ``sys.exit()`` too.
+TASK_ERRORS = (Exception, SystemExit, KeyboardInterrupt)
+
 
 def results_as_list(spec: JobSpec, result: Any) -> list[Any]:
     """The function's result as one value per output, checking the count."""
@@ -51,18 +54,24 @@ async def execute(spec: JobSpec, function: Callable[..., Any], backends: Backend
         if inspect.isawaitable(result):
             result = await result
         return JobOutcome(payloads=write_outputs(spec, backends, result))
-    except Exception as error:
+    except TASK_ERRORS as error:
         return failure(error)
+
+
+def call_blocking(function: Callable[..., Any], args: list[Any]) -> Any:
+    """Call ``function`` in a thread without an event loop (a coroutine gets one of its own)."""
+    result = function(*args)
+    if inspect.isawaitable(result):
+        result = asyncio.run(_awaited(result))
+    return result
 
 
 def execute_blocking(spec: JobSpec, function: Callable[..., Any], backends: Backends) -> JobOutcome:
     """Run a job in a thread without an event loop (coroutines get one of their own)."""
     try:
-        result = function(*read_inputs(spec, backends))
-        if inspect.isawaitable(result):
-            result = asyncio.run(_awaited(result))
+        result = call_blocking(function, read_inputs(spec, backends))
         return JobOutcome(payloads=write_outputs(spec, backends, result))
-    except Exception as error:
+    except TASK_ERRORS as error:
         return failure(error)
 
 

@@ -29,6 +29,7 @@ class JobSpec:
     function: Callable[..., Any] | str
     inputs: list[InputSpec]
     outputs: list[NodeSpec]
+    timeout: float | None = None  # seconds the function may run; None: no limit
 
 
 @dataclass(frozen=True)

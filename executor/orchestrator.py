@@ -19,10 +19,11 @@ from ledgerflow.domain.config import Config
 from ledgerflow.domain.enums import SubmissionStatus
 from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.executor.claims import Claims
-from ledgerflow.executor.dispatcher import SubmissionRun, run_for
+from ledgerflow.executor.dispatcher import ConcurrentRun, SubmissionRun, run_for
 from ledgerflow.executor.loop import LoopThread
 from ledgerflow.executor.runners import InLoopRunner, Runner
 from ledgerflow.executor.standalone import SubprocessRunner
+from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.storage.datanodes import Backends
 
@@ -30,6 +31,7 @@ log = logging.getLogger("ledgerflow")
 
 JobListener = Callable[[str, str], None]
 
+INTERRUPTED = "interrupted (Ctrl-C) while it ran"
 #: How often the orchestrator folds in the events other processes wrote.
 POLL_SECONDS = 0.25
 
@@ -64,6 +66,7 @@ class OrchestratorService:
         self.loop = LoopThread()
         self.runs: dict[str, SubmissionRun] = {}
         self.listeners: list[JobListener] = []
+        self.interrupted: list[str] = []  # jobs recorded FAILED by a Ctrl-C
         self._poll_scope: anyio.CancelScope | None = None
         self._polling = True
         self.loop.spawn(self._poll_log)
@@ -128,11 +131,31 @@ class OrchestratorService:
                 self.runtime.flush()
             return True
         if self.synchronous:
-            self.loop.call(self._run, submission_id)
+            try:
+                self.loop.call(self._run, submission_id)
+            except KeyboardInterrupt:
+                self._interrupted(submission_id)
+                raise
             self.runtime.flush()  # when submit() returns, its results are in the log
         else:
             self.loop.spawn(self._run, submission_id)
         return True
+
+    def _interrupted(self, submission_id: str) -> None:
+        """Ctrl-C while a development-mode submission ran: its running jobs FAIL with the reason, the jobs
+        waiting on them are abandoned, and nothing more starts. The log says so before the interrupt goes on."""
+        live = self.runs.get(submission_id)
+        if live is not None:
+            live.stopping = True
+        run = ConcurrentRun(self.runtime, None, submission_id, lambda job_id: None)
+        try:
+            with acting_as("orchestrator", submission_id):
+                running = run.fail_running(INTERRUPTED)
+            self.runtime.flush()
+        except Exception:
+            log.exception("The interrupt of submission %s could not be recorded", submission_id)
+            return
+        self.interrupted.extend(running)
 
     def _all_finished(self, submission_id: str) -> bool:
         state = self.runtime.state

@@ -14,8 +14,9 @@ import anyio
 
 from ledgerflow.domain.config import resolve_function
 from ledgerflow.executor import execution
-from ledgerflow.executor.execution import results_as_list
+from ledgerflow.executor.execution import TASK_ERRORS, call_blocking, results_as_list
 from ledgerflow.executor.jobspec import JobOutcome, JobSpec, failure
+from ledgerflow.executor.timeouts import timed_out
 from ledgerflow.storage.datanodes import Backends
 
 __all__ = ["InLoopRunner", "Runner", "Start", "execute", "results_as_list"]
@@ -90,11 +91,33 @@ class InLoopRunner:
         with anyio.CancelScope() as scope:
             self._scopes[job_id] = scope
             try:
-                return await execute(spec, self.backends)
+                if spec.timeout is None:
+                    return await execute(spec, self.backends)
+                return await self._run_with_timeout(spec, spec.timeout)
             finally:
                 del self._scopes[job_id]
         reason = f"the job was stopped {self._why.pop(job_id, 'while it ran')}"
         return JobOutcome(error=reason, stacktrace=[reason], lost=True)
+
+    async def _run_with_timeout(self, spec: JobSpec, seconds: float) -> JobOutcome:
+        """Call the function in a thread, so the loop can give up on it after ``seconds``.
+
+        Inputs are read and outputs written here; a plain function cannot be stopped, so past its
+        time it is left to finish in the background and what it returns is dropped.
+        """
+        try:
+            function = _function(spec)
+            inputs = execution.read_inputs(spec, self.backends)
+        except TASK_ERRORS as error:
+            return failure(error)
+        with anyio.move_on_after(seconds):
+            try:
+                result = await anyio.to_thread.run_sync(call_blocking, function, inputs, abandon_on_cancel=True)
+                return JobOutcome(payloads=execution.write_outputs(spec, self.backends, result))
+            except TASK_ERRORS as error:
+                return failure(error)
+        reason = timed_out(seconds)
+        return JobOutcome(error=reason, stacktrace=[reason])
 
     def cancel(self, job_id: str, why: str = "to cancel the job") -> bool:
         scope = self._scopes.get(job_id)

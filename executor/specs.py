@@ -6,6 +6,7 @@ from typing import Any
 
 from ledgerflow.domain.config import Config
 from ledgerflow.executor.jobspec import InputSpec, JobSpec
+from ledgerflow.executor.timeouts import job_timeout
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.runtime.datanodes import node_spec
 
@@ -21,4 +22,5 @@ def job_spec(state: CurrentState, job_id: str) -> JobSpec:
     outputs = [node_spec(state.data_nodes[dn_id]) for dn_id in task.output_ids]
     config = Config.tasks.get(task.config_id)
     function: Any = config.function if config is not None and config.function is not None else task.function
-    return JobSpec(job_id, task.config_id, function, inputs, outputs)
+    timeout = job_timeout(task.config_id, task.properties)
+    return JobSpec(job_id, task.config_id, function, inputs, outputs, timeout)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ledgerflow.domain.enums import FINISHED_STATUSES, Status
+from ledgerflow.domain.job import JobTopics
+from ledgerflow.domain.task import TaskTopics
 from ledgerflow.projections.records import RecordLike
 
 Step = Callable[["CacheValidity", RecordLike], None]
@@ -58,13 +60,13 @@ class CacheValidity:
         return topic in _STEPS
 
 
-@_folds("ledgerflow.job.created")
+@_folds(JobTopics.CREATED)
 def _job_created(cache: CacheValidity, r: RecordLike) -> None:
     if Status(r.payload["status"]) not in FINISHED_STATUSES:  # a job skipped at submission changes nothing
         cache.unfinished_jobs[r.originator_id] = r.payload["task_id"]
 
 
-@_folds("ledgerflow.job.status_changed")
+@_folds(JobTopics.STATUS_CHANGED)
 def _job_status(cache: CacheValidity, r: RecordLike) -> None:
     status = Status(r.payload["status"])
     if status not in FINISHED_STATUSES:
@@ -76,18 +78,18 @@ def _job_status(cache: CacheValidity, r: RecordLike) -> None:
         cache.reset.pop(task_id, None)
 
 
-@_folds("ledgerflow.job.deleted")
+@_folds(JobTopics.DELETED)
 def _job_deleted(cache: CacheValidity, r: RecordLike) -> None:
     cache.unfinished_jobs.pop(r.originator_id, None)
 
 
-@_folds("ledgerflow.task.reset")
+@_folds(TaskTopics.RESET)
 def _task_reset(cache: CacheValidity, r: RecordLike) -> None:
     cache.produced.pop(r.originator_id, None)
     cache.reset[r.originator_id] = r.payload["requested"]
 
 
-@_folds("ledgerflow.task.deleted")
+@_folds(TaskTopics.DELETED)
 def _task_deleted(cache: CacheValidity, r: RecordLike) -> None:
     cache.produced.pop(r.originator_id, None)
     cache.reset.pop(r.originator_id, None)

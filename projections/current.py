@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledgerflow.domain.cycle import CycleTopics
+from ledgerflow.domain.datanode import DataNodeTopics
 from ledgerflow.domain.enums import Status, SubmissionStatus
+from ledgerflow.domain.job import JobTopics
+from ledgerflow.domain.scenario import ScenarioTopics
+from ledgerflow.domain.sequence import SequenceTopics
+from ledgerflow.domain.submission import SubmissionTopics
+from ledgerflow.domain.task import TaskTopics
 from ledgerflow.projections import subscribers as _subscribers
 from ledgerflow.projections import versions as _versions
 from ledgerflow.projections.records import RecordLike
@@ -36,7 +43,7 @@ def _fields(record: RecordLike, *names: str) -> dict[str, Any]:
     return {name: payload[name] for name in names}
 
 
-@handles("ledgerflow.datanode.created")
+@handles(DataNodeTopics.CREATED)
 def _dn_created(state: CurrentState, r: RecordLike) -> None:
     fields = _fields(r, "config_id", "scope", "storage_type", "owner_id", "properties", "validity_period")
     dn = DataNodeView(
@@ -46,7 +53,7 @@ def _dn_created(state: CurrentState, r: RecordLike) -> None:
     state.by_key[dn.key] = dn.id
 
 
-@handles("ledgerflow.datanode.written")
+@handles(DataNodeTopics.WRITTEN)
 def _dn_written(state: CurrentState, r: RecordLike) -> None:
     dn = state.data_nodes[r.originator_id]
     p = r.payload
@@ -66,26 +73,26 @@ def _dn_written(state: CurrentState, r: RecordLike) -> None:
     dn.locked, dn.editor_id, dn.editor_expiration = False, None, None
 
 
-@handles("ledgerflow.datanode.locked")
+@handles(DataNodeTopics.LOCKED)
 def _dn_locked(state: CurrentState, r: RecordLike) -> None:
     dn = state.data_nodes[r.originator_id]
     dn.locked, dn.editor_id, dn.editor_expiration = True, r.payload["editor_id"], r.payload["expires_at"]
 
 
-@handles("ledgerflow.datanode.unlocked")
+@handles(DataNodeTopics.UNLOCKED)
 def _dn_unlocked(state: CurrentState, r: RecordLike) -> None:
     dn = state.data_nodes[r.originator_id]
     dn.locked, dn.editor_id, dn.editor_expiration = False, None, None
 
 
-@handles("ledgerflow.datanode.deleted")
+@handles(DataNodeTopics.DELETED)
 def _dn_deleted(state: CurrentState, r: RecordLike) -> None:
     dn = state.data_nodes.pop(r.originator_id)
     state._forget_key(dn.key, dn.id)
     state.parents.pop(dn.id, None)
 
 
-@handles("ledgerflow.task.created")
+@handles(TaskTopics.CREATED)
 def _task_created(state: CurrentState, r: RecordLike) -> None:
     fields = _fields(r, "config_id", "owner_id", "input_ids", "output_ids", "function", "skippable", "properties")
     task = TaskView(id=r.originator_id, version=r.payload["version"], key=r.payload["key"], **fields)
@@ -95,7 +102,7 @@ def _task_created(state: CurrentState, r: RecordLike) -> None:
         state._link(dn_id, task.id)
 
 
-@handles("ledgerflow.task.deleted")
+@handles(TaskTopics.DELETED)
 def _task_deleted(state: CurrentState, r: RecordLike) -> None:
     task = state.tasks.pop(r.originator_id)
     state._forget_key(task.key, task.id)
@@ -105,7 +112,7 @@ def _task_deleted(state: CurrentState, r: RecordLike) -> None:
     state.task_jobs.pop(task.id, None)
 
 
-@handles("ledgerflow.scenario.created")
+@handles(ScenarioTopics.CREATED)
 def _scenario_created(state: CurrentState, r: RecordLike) -> None:
     fields = _fields(
         r,
@@ -127,22 +134,22 @@ def _scenario_created(state: CurrentState, r: RecordLike) -> None:
         state.cycle_scenarios.setdefault(scenario.cycle_id, []).append(scenario.id)
 
 
-@handles("ledgerflow.scenario.tagged")
+@handles(ScenarioTopics.TAGGED)
 def _scenario_tagged(state: CurrentState, r: RecordLike) -> None:
     state.scenarios[r.originator_id].tags.add(r.payload["tag"])
 
 
-@handles("ledgerflow.scenario.untagged")
+@handles(ScenarioTopics.UNTAGGED)
 def _scenario_untagged(state: CurrentState, r: RecordLike) -> None:
     state.scenarios[r.originator_id].tags.discard(r.payload["tag"])
 
 
-@handles("ledgerflow.scenario.primary_changed")
+@handles(ScenarioTopics.PRIMARY_CHANGED)
 def _scenario_primary(state: CurrentState, r: RecordLike) -> None:
     state.scenarios[r.originator_id].is_primary = r.payload["is_primary"]
 
 
-@handles("ledgerflow.scenario.deleted")
+@handles(ScenarioTopics.DELETED)
 def _scenario_deleted(state: CurrentState, r: RecordLike) -> None:
     scenario = state.scenarios.pop(r.originator_id)
     for child in (*scenario.task_ids, *scenario.additional_data_node_ids):
@@ -153,7 +160,7 @@ def _scenario_deleted(state: CurrentState, r: RecordLike) -> None:
             members.remove(scenario.id)
 
 
-@handles("ledgerflow.sequence.created")
+@handles(SequenceTopics.CREATED)
 def _sequence_created(state: CurrentState, r: RecordLike) -> None:
     sequence = SequenceView(
         id=r.originator_id, **_fields(r, "scenario_id", "name", "task_ids", "properties", "version")
@@ -166,7 +173,7 @@ def _sequence_created(state: CurrentState, r: RecordLike) -> None:
         state._link(task_id, sequence.id)
 
 
-@handles("ledgerflow.sequence.deleted")
+@handles(SequenceTopics.DELETED)
 def _sequence_deleted(state: CurrentState, r: RecordLike) -> None:
     sequence = state.sequences.pop(r.originator_id)
     scenario = state.scenarios.get(sequence.scenario_id)
@@ -176,7 +183,7 @@ def _sequence_deleted(state: CurrentState, r: RecordLike) -> None:
         state._unlink(task_id, sequence.id)
 
 
-@handles("ledgerflow.cycle.created")
+@handles(CycleTopics.CREATED)
 def _cycle_created(state: CurrentState, r: RecordLike) -> None:
     fields = _fields(r, "frequency", "name", "start", "end", "creation_date", "properties", "version", "key")
     cycle = CycleView(id=r.originator_id, **fields)
@@ -184,26 +191,26 @@ def _cycle_created(state: CurrentState, r: RecordLike) -> None:
     state.by_key[cycle.key] = cycle.id
 
 
-@handles("ledgerflow.cycle.deleted")
+@handles(CycleTopics.DELETED)
 def _cycle_deleted(state: CurrentState, r: RecordLike) -> None:
     cycle = state.cycles.pop(r.originator_id)
     state._forget_key(cycle.key, cycle.id)
     state.cycle_scenarios.pop(cycle.id, None)
 
 
-@handles("ledgerflow.submission.created")
+@handles(SubmissionTopics.CREATED)
 def _submission_created(state: CurrentState, r: RecordLike) -> None:
     fields = _fields(r, "entity_id", "entity_type", "entity_config_id", "job_ids", "properties", "version")
     state.submissions[r.originator_id] = SubmissionView(id=r.originator_id, creation_date=r.timestamp, **fields)
     state.entity_submissions.setdefault(fields["entity_id"], []).append(r.originator_id)
 
 
-@handles("ledgerflow.submission.status_changed")
+@handles(SubmissionTopics.STATUS_CHANGED)
 def _submission_status(state: CurrentState, r: RecordLike) -> None:
     state.submissions[r.originator_id].status = SubmissionStatus(r.payload["status"])
 
 
-@handles("ledgerflow.submission.deleted")
+@handles(SubmissionTopics.DELETED)
 def _submission_deleted(state: CurrentState, r: RecordLike) -> None:
     submission = state.submissions.pop(r.originator_id, None)
     if submission is not None:
@@ -212,7 +219,7 @@ def _submission_deleted(state: CurrentState, r: RecordLike) -> None:
             siblings.remove(submission.id)
 
 
-@handles("ledgerflow.job.created")
+@handles(JobTopics.CREATED)
 def _job_created(state: CurrentState, r: RecordLike) -> None:
     fields = _fields(r, "task_id", "submission_id", "submit_entity_id", "force", "version")
     job = JobView(id=r.originator_id, creation_date=r.timestamp, **fields)
@@ -225,7 +232,7 @@ def _job_created(state: CurrentState, r: RecordLike) -> None:
     state.task_jobs.setdefault(job.task_id, []).append(job.id)
 
 
-@handles("ledgerflow.job.status_changed")
+@handles(JobTopics.STATUS_CHANGED)
 def _job_status(state: CurrentState, r: RecordLike) -> None:
     job = state.jobs[r.originator_id]
     job.status = Status(r.payload["status"])
@@ -236,7 +243,7 @@ def _job_status(state: CurrentState, r: RecordLike) -> None:
         job.fingerprint = r.payload["fingerprint"]
 
 
-@handles("ledgerflow.job.deleted")
+@handles(JobTopics.DELETED)
 def _job_deleted(state: CurrentState, r: RecordLike) -> None:
     job = state.jobs.pop(r.originator_id)
     jobs = state.task_jobs.get(job.task_id, [])

@@ -5,6 +5,7 @@ Registered on ``projections.state``'s handler table when ``projections.current``
 
 from __future__ import annotations
 
+from ledgerflow.domain.subscribers import SubscribersTopics
 from ledgerflow.projections.records import RecordLike
 from ledgerflow.projections.state import CurrentState, handles
 from ledgerflow.projections.views import Subscriber
@@ -14,18 +15,18 @@ def _entity_id(r: RecordLike) -> str:
     return r.originator_id.removeprefix("SUBSCRIBERS_")
 
 
-@handles("ledgerflow.subscribers.created")
+@handles(SubscribersTopics.CREATED)
 def _created(state: CurrentState, r: RecordLike) -> None:
     state.subscribers.setdefault(_entity_id(r), [])
 
 
-@handles("ledgerflow.subscribers.added")
+@handles(SubscribersTopics.ADDED)
 def _added(state: CurrentState, r: RecordLike) -> None:
     subscriber = Subscriber(r.payload["callback"], list(r.payload["params"]), r.timestamp)
     state.subscribers.setdefault(_entity_id(r), []).append(subscriber)
 
 
-@handles("ledgerflow.subscribers.removed")
+@handles(SubscribersTopics.REMOVED)
 def _removed(state: CurrentState, r: RecordLike) -> None:
     subscribers = state.subscribers.get(_entity_id(r), [])
     index = r.payload["index"]

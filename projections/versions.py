@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledgerflow.domain.datanode import DataNodeTopics
+from ledgerflow.domain.scenario import ScenarioTopics
+from ledgerflow.domain.task import TaskTopics
+from ledgerflow.domain.version import VersionTopics
 from ledgerflow.projections.records import RecordLike
 from ledgerflow.projections.state import CurrentState, handles
 from ledgerflow.projections.views import VersionView
@@ -24,8 +28,8 @@ def _version_name(r: RecordLike) -> str:
     return r.originator_id.removeprefix("VERSION_")
 
 
-@handles("ledgerflow.version.created")
-@handles("ledgerflow.version.revived")
+@handles(VersionTopics.CREATED)
+@handles(VersionTopics.REVIVED)
 def _version_created(state: CurrentState, r: RecordLike) -> None:
     p = r.payload
     moved = state.versions.get(p["name"])  # a rename in the same command moved the version here already
@@ -41,19 +45,19 @@ def _version_created(state: CurrentState, r: RecordLike) -> None:
     )
 
 
-@handles("ledgerflow.version.config_recorded")
+@handles(VersionTopics.CONFIG_RECORDED)
 def _version_config(state: CurrentState, r: RecordLike) -> None:
     version = state.versions[_version_name(r)]
     version.config = r.payload["config"]
     version.updated_at = r.timestamp
 
 
-@handles("ledgerflow.version.started")
+@handles(VersionTopics.STARTED)
 def _version_started(state: CurrentState, r: RecordLike) -> None:
     state.versions[_version_name(r)].started_at = r.timestamp
 
 
-@handles("ledgerflow.version.mode_changed")
+@handles(VersionTopics.MODE_CHANGED)
 def _version_mode(state: CurrentState, r: RecordLike) -> None:
     version = state.versions[_version_name(r)]
     mode = r.payload["mode"]
@@ -65,7 +69,7 @@ def _version_mode(state: CurrentState, r: RecordLike) -> None:
     version.updated_at = r.timestamp
 
 
-@handles("ledgerflow.version.renamed")
+@handles(VersionTopics.RENAMED)
 def _version_renamed(state: CurrentState, r: RecordLike) -> None:
     old, new = _version_name(r), r.payload["new_name"]
     version = state.versions.pop(old)
@@ -75,12 +79,12 @@ def _version_renamed(state: CurrentState, r: RecordLike) -> None:
     move_version_entities(state, old, new)
 
 
-@handles("ledgerflow.version.migrated")
+@handles(VersionTopics.MIGRATED)
 def _version_migrated(state: CurrentState, r: RecordLike) -> None:
     move_version_entities(state, r.payload["from_version"], _version_name(r))
 
 
-@handles("ledgerflow.version.deleted")
+@handles(VersionTopics.DELETED)
 def _version_deleted(state: CurrentState, r: RecordLike) -> None:
     state.versions.pop(_version_name(r), None)
 
@@ -140,16 +144,16 @@ def _migrated(table: str, state: CurrentState, r: RecordLike) -> None:
         _move(state, view, r.payload["to_version"])
 
 
-@handles("ledgerflow.datanode.migrated")
+@handles(DataNodeTopics.MIGRATED)
 def _dn_migrated(state: CurrentState, r: RecordLike) -> None:
     _migrated("data_nodes", state, r)
 
 
-@handles("ledgerflow.task.migrated")
+@handles(TaskTopics.MIGRATED)
 def _task_migrated(state: CurrentState, r: RecordLike) -> None:
     _migrated("tasks", state, r)
 
 
-@handles("ledgerflow.scenario.migrated")
+@handles(ScenarioTopics.MIGRATED)
 def _scenario_migrated(state: CurrentState, r: RecordLike) -> None:
     _migrated("scenarios", state, r)

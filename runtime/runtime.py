@@ -8,6 +8,7 @@ group-commit writer, which makes them durable in batches.
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from collections import deque
@@ -21,7 +22,7 @@ from eventsourcing.persistence import IntegrityError
 
 from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.errors import ConcurrentChangeError, NonExistingEntity
-from ledgerflow.projections.current import CurrentState
+from ledgerflow.projections.current import CurrentState, ReplayGapError
 from ledgerflow.runtime.checkpoints import load_saved_state, save_state
 from ledgerflow.runtime.metadata import metadata
 from ledgerflow.storage.blobs import BlobStore
@@ -111,33 +112,63 @@ class Runtime:
         future.add_done_callback(self._check_committed)
         return future
 
-    def command(self, build: Callable[[], Sequence[Entity]], reason: str, attempts: int = COMMAND_ATTEMPTS) -> None:
-        """Run a command on an up-to-date state and wait until it is durable.
+    def command(
+        self, build: Callable[[], Sequence[Entity]], reason: str, attempts: int = COMMAND_ATTEMPTS
+    ) -> list[int]:
+        """Run a command that other processes may race, on an up-to-date state; return once it is durable.
 
         ``build`` takes the aggregates it changes (``self.aggregate``), applies its rules and returns
-        them. When another process changed one of them meanwhile (a version conflict in the log), the
-        log is read again and ``build`` runs again, its rules checked against that change.
+        them. Its events are folded into the projection only once committed, so a lost race leaves
+        nothing to undo: when another process changed one of the aggregates meanwhile (a version
+        conflict in the log), the events since this process's position are read and ``build`` runs
+        again, its rules checked against that change. After ``attempts`` lost races, a
+        ``ConcurrentChangeError`` names the entities and nothing of the command is recorded.
+        Returns the positions of the command's events.
         """
+        meta = metadata(reason)
         for attempt in range(1, attempts + 1):
             with self.lock:
                 self.catch_up()  # what other processes wrote since: their changes, not stale aggregates
-                future = self.record(*build(), reason=reason)
+                aggregates = list(build())
+                events = [event for aggregate in aggregates for event in aggregate.collect_events()]
+                if not events:
+                    return []
+                rows, records = self.store.mapper.encode_for_fold(events, meta)
+                future = self.writer.submit(events, meta, rows, awaited=True)
             try:
-                future.result()
-                return
+                positions = future.result()
             except IntegrityError as error:
                 with self.lock:
-                    self._diverged = True  # its events are folded in: read the log again (before the callback may)
+                    for aggregate in aggregates:  # ahead of the log: rebuilt from it next time
+                        self._aggregates.pop(aggregate.id, None)
                 if attempt == attempts:
+                    names = ", ".join(sorted({a.id for a in aggregates})[:3])
                     raise ConcurrentChangeError(
-                        f"Could not record '{reason}': other processes changed the same entities {attempts} times "
+                        f"Could not record '{reason}': other processes changed {names} {attempts} times "
                         "while it was being recorded. Nothing of it was recorded; try again."
                     ) from error
-                log.info("Another process changed what '%s' changes: reading the log and trying again", reason)
+                log.info("Another process changed what '%s' changes: reading the log's tail and trying again", reason)
+                time.sleep(random.uniform(0, 0.002 * attempt))  # spread the retries of racing processes
+                continue
+            with self.lock:
+                decode = self.store.mapper.decode_row
+                try:
+                    # At position 0, as ``record`` folds: the state's position moves past these events only
+                    # once everything before them is read (``_advance_position``), never over another
+                    # process's events committed just before them.
+                    for row, record in zip(rows, records, strict=True):
+                        self.state.apply(record if record is not None else decode(0, *row))
+                except ReplayGapError:  # another process's event came before ours: read the tail in order
+                    self.catch_up()
+                for aggregate in aggregates:
+                    self._aggregates[aggregate.id] = aggregate
+            return positions
+        raise AssertionError("unreachable")
 
     def _check_committed(self, future: Future[list[int]]) -> None:
         if not future.cancelled() and isinstance(future.exception(), IntegrityError):
-            log.warning("A command lost a write conflict with another process: reading the log again")
+            # Commands that may race other processes go through ``command``; this one was not expected to.
+            log.error("A command lost a write conflict with another process: this process reads the whole log again")
             self._diverged = True
 
     def aggregate(self, cls: type[A], entity_id: str) -> A:

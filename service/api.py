@@ -94,7 +94,7 @@ def exists(entity_id: str) -> bool:
 
 def delete(entity_id: str) -> None:
     """Delete an entity and what it owns (shared children stay)."""
-    delete_entity(session.current().runtime, entity_id)
+    delete_entity(session.for_writing().runtime, entity_id)
 
 
 def delete_job(job: Job | str, force: bool = False) -> None:
@@ -102,7 +102,7 @@ def delete_job(job: Job | str, force: bool = False) -> None:
     job_id = job if isinstance(job, str) else job.id
     if not force and not queries.get(live_source(), job_id).is_finished():  # type: ignore[attr-defined]
         raise JobNotDeletedException(f"Job {job_id} has not finished: cancel it first, or pass force=True.")
-    delete_entity(session.current().runtime, job_id)
+    delete_entity(session.for_writing().runtime, job_id)
 
 
 def get_scenarios(
@@ -197,7 +197,7 @@ def untag(scenario: Scenario, tag: str) -> None:
 
 def clean_all_entities(version_number: str) -> bool:
     """Delete every entity of an application version."""
-    runtime = session.current().runtime
+    runtime = session.for_writing().runtime
     if version_number not in runtime.state.versions:
         return False
     delete_version_entities(runtime, version_number)

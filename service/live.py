@@ -34,7 +34,7 @@ class LiveSource:
         return session.current().visible(version)
 
     def writable(self) -> Runtime:
-        return session.current().runtime
+        return session.for_writing().runtime
 
     def submit(self, entity: EntityHandle, **options: Any) -> Submission:
         return submit(entity, **options)

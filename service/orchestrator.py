@@ -7,6 +7,7 @@ from functools import partial
 from ledgerflow.domain.config import Config
 from ledgerflow.domain.errors import OrchestratorServiceIsAlreadyRunning
 from ledgerflow.executor.orchestrator import OrchestratorService
+from ledgerflow.service import interrupts
 from ledgerflow.service import session as sessions
 from ledgerflow.service.live import live_source
 from ledgerflow.service.notifications.subscriptions import notify_subscribers
@@ -17,7 +18,7 @@ class Orchestrator:
 
     def run(self, force_restart: bool = False) -> None:
         """Check and lock the config, pick the version, and start executing jobs."""
-        current = sessions.current()
+        current = sessions.for_writing()
         if current.orchestrator is not None:
             if not force_restart:
                 raise OrchestratorServiceIsAlreadyRunning(
@@ -25,6 +26,7 @@ class Orchestrator:
                 )
             current.orchestrator.stop()
         Config.block_update()
+        interrupts.install()
         current.orchestrator = OrchestratorService(
             current.runtime, current.backends, current.visible, on_job_change=partial(notify_subscribers, live_source())
         )
@@ -40,5 +42,6 @@ class Orchestrator:
             if current.orchestrator is not None:
                 current.orchestrator.stop(wait, timeout)
                 current.orchestrator = None
-            current.runtime.save_checkpoint()
+            if current.started:  # a look leaves the store as it found it
+                current.runtime.save_checkpoint()
         Config.unblock_update()

@@ -1,4 +1,9 @@
-"""The one runtime of this process, opened lazily on first use (as Taipy's services are)."""
+"""The one runtime of this process, opened lazily on first use (as Taipy's services are).
+
+A read (``lf.get_scenarios()``...) opens it as a look: nothing is recorded, no version starts, and
+development results stay as the last run left them. The first command that changes something,
+or ``Orchestrator().run()``, starts the run's version (``for_writing``).
+"""
 
 from __future__ import annotations
 
@@ -13,27 +18,40 @@ from ledgerflow.executor.mainscript import main_is_guarded
 from ledgerflow.executor.orchestrator import OrchestratorService
 from ledgerflow.service.console_log import use_default_log_output
 from ledgerflow.service.stores import open_runtime
-from ledgerflow.service.versions.activation import ActiveVersion, activate
+from ledgerflow.service.versions.activation import ActiveVersion, activate, peek
 from ledgerflow.storage.datanodes import Backends
 
 log = logging.getLogger("ledgerflow")
 
 
 class Session:
-    """The runtime and the active version of this process."""
+    """The runtime and the version of this process: a look until ``start()`` starts the version."""
 
     def __init__(self) -> None:
         use_default_log_output()
-        Config.check(main_guarded=main_is_guarded())
         core = Config.core
         self.runtime = open_runtime(core.storage_folder, core.event_store)
         self.backends = Backends(self.runtime.blobs)
         self.orchestrator: OrchestratorService | None = None
+        self.started = False
         try:
-            self.version: ActiveVersion = self._activate()
+            with self.runtime.lock:
+                self.runtime.catch_up()
+                self.version: ActiveVersion = peek(self.runtime.state)
         except BaseException:
             self.runtime.release()
             raise
+
+    def start(self) -> None:
+        """Check the config and start the run's version (once): what every change needs first."""
+        if self.started:
+            return
+        with _lock:
+            if self.started:
+                return
+            Config.check(main_guarded=main_is_guarded())
+            self.version = self._activate()
+            self.started = True
 
     def _activate(self, attempts: int = 5) -> ActiveVersion:
         """Start the run's version; durable before anything else, so a process starting the same version at
@@ -55,14 +73,17 @@ class Session:
         return version in self.version.visible
 
     def close(self) -> None:
-        """Stop the orchestrator, make everything durable and release the store."""
+        """Stop the orchestrator, make everything durable and release the store (a look writes nothing)."""
         if self.orchestrator is not None:
             self.orchestrator.stop()
             self.orchestrator = None
-        self.runtime.close()
+        if self.started:
+            self.runtime.close()
+        else:
+            self.runtime.release()
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _session: Session | None = None
 
 
@@ -75,6 +96,15 @@ def current() -> Session:
                 _session = Session()
                 atexit.register(close)
     return _session
+
+
+def for_writing() -> Session:
+    """The session of this process with its version started: what a command that changes something uses."""
+    if _session is None:
+        Config.check(main_guarded=main_is_guarded())  # an invalid config opens no store
+    session = current()
+    session.start()
+    return session
 
 
 def is_open() -> bool:

@@ -102,6 +102,7 @@ class Runs:
             else:
                 self.monkeypatch.setenv(key, str(value).lower())
         scenario_config = configure()
+        session.for_writing()  # the run starts its version, as Orchestrator().run() does
         if create:
             lf.create_scenario(scenario_config)
         return len(lf.get_scenarios())

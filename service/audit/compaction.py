@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ledgerflow.domain.compaction import Compaction
+from ledgerflow.domain.datanode import DataNodeTopics
 from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.audit.history import scan
@@ -41,8 +42,6 @@ from ledgerflow.storage.inline_blobs import TABLE as INLINE_TABLE
 
 __all__ = ["CompactionReport", "RetentionPolicy", "StoredPayload", "compact", "restore"]
 
-_WRITTEN = "ledgerflow.datanode.written"
-_DELETED = "ledgerflow.datanode.deleted"
 _HASH = re.compile(r"[0-9a-f]{64}")
 _DELETE_BATCH = 500
 
@@ -106,8 +105,8 @@ def _writes(store: EventStore, after: int = 0) -> tuple[int, dict[str, list[_Wri
     until = store.max_position()
     writes: dict[str, list[_Write]] = {}
     deleted: set[str] = set()
-    for record in scan(store, (_WRITTEN, _DELETED), after=after, until=until):
-        if record.topic == _DELETED:
+    for record in scan(store, (DataNodeTopics.WRITTEN, DataNodeTopics.DELETED), after=after, until=until):
+        if record.topic == DataNodeTopics.DELETED:
             deleted.add(record.originator_id)
             continue
         p = record.payload

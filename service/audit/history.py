@@ -20,8 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ledgerflow.domain.entity import TOPIC_PREFIX
 from ledgerflow.domain.errors import NonExistingEntity
 from ledgerflow.domain.ids import entity_kind
+from ledgerflow.domain.sequence import SequenceTopics
+from ledgerflow.domain.submission import SubmissionTopics
 from ledgerflow.service import session
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.timetravel.view import position_at
@@ -31,8 +34,7 @@ from ledgerflow.storage.eventstore import EventStore
 __all__ = ["LogEvent", "history", "history_of", "read_events", "scan"]
 
 When = int | datetime
-_PREFIX = "ledgerflow."
-_SCAN_TOPICS = ("ledgerflow.sequence.created", "ledgerflow.submission.created")
+_SCAN_TOPICS = (SequenceTopics.CREATED, SubmissionTopics.CREATED)
 _PAGE = 5_000
 
 
@@ -53,7 +55,7 @@ class LogEvent:
     @property
     def name(self) -> str:
         """The topic without its ``ledgerflow.`` prefix, e.g. ``job.status_changed``."""
-        return self.topic.removeprefix(_PREFIX)
+        return self.topic.removeprefix(TOPIC_PREFIX)
 
     def as_dict(self) -> dict[str, Any]:
         """The event as a JSON-ready dict (``time`` in ISO 8601)."""
@@ -144,10 +146,10 @@ def _family(store: EventStore, entity_id: str, created: Record) -> tuple[set[str
         _sort_nodes(store, entity_id, created.payload.get("additional_data_node_ids", ()), whole, shared)
     for record in scan(store, _SCAN_TOPICS, after=created.position):  # nothing refers to it earlier
         payload = record.payload
-        if record.topic == _SCAN_TOPICS[0] and kind == "SCENARIO" and payload.get("scenario_id") == entity_id:
+        if record.topic == SequenceTopics.CREATED and kind == "SCENARIO" and payload.get("scenario_id") == entity_id:
             whole.add(record.originator_id)
             targets.add(record.originator_id)
-        elif record.topic == _SCAN_TOPICS[1] and payload.get("entity_id") in targets:
+        elif record.topic == SubmissionTopics.CREATED and payload.get("entity_id") in targets:
             whole.add(record.originator_id)
             whole.update(payload.get("job_ids", ()))
     return whole, shared
@@ -212,7 +214,7 @@ def _after(store: EventStore, moment: datetime) -> int:
 def _topic_names(text: str) -> tuple[str, ...]:
     """``job``, ``ledgerflow.job`` and ``ledgerflow.job.status_changed`` are all accepted."""
     value = text.strip().rstrip(".")
-    return (value,) if value.startswith(_PREFIX) else (value, _PREFIX + value)
+    return (value,) if value.startswith(TOPIC_PREFIX) else (value, TOPIC_PREFIX + value)
 
 
 def _topic_matches(topic: str, name: str) -> bool:

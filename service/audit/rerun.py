@@ -22,6 +22,7 @@ from ledgerflow.domain.enums import Status
 from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
 from ledgerflow.domain.ids import job_id, submission_id
 from ledgerflow.domain.job import Job as JobAggregate
+from ledgerflow.domain.job import JobTopics
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
 from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.executor.execution import execute_blocking
@@ -142,7 +143,7 @@ def _positions(runtime: Runtime, job: str) -> tuple[int | None, int | None]:
     """The positions of a job's last RUNNING event and of its last status change."""
     running, last = None, None
     for record in runtime.store.events_of(job):
-        if record.topic == "ledgerflow.job.status_changed":
+        if record.topic == JobTopics.STATUS_CHANGED:
             last = record.position
             if record.payload["status"] == _RUNNING:
                 running = record.position
@@ -207,7 +208,7 @@ def _run(plan: _Plan, job: JobAggregate, backends: Backends) -> JobRerun:
 
 def rerun(submission: str | Submission) -> RerunReport:
     """Re-execute a finished submission's jobs on their recorded inputs; report what reproduced."""
-    current = session.current()
+    current = session.for_writing()
     original_id = submission if isinstance(submission, str) else submission.id
     return rerun_in(current.runtime, original_id, current.visible, current.backends)
 

@@ -22,7 +22,15 @@ from enum import IntEnum
 from typing import Any
 
 from ledgerflow.domain.config import Config
+from ledgerflow.domain.cycle import CycleTopics
+from ledgerflow.domain.datanode import DataNodeTopics
 from ledgerflow.domain.enums import Status, SubmissionStatus
+from ledgerflow.domain.job import JobTopics
+from ledgerflow.domain.scenario import ScenarioTopics
+from ledgerflow.domain.sequence import SequenceTopics
+from ledgerflow.domain.submission import SubmissionTopics
+from ledgerflow.domain.task import TaskTopics
+from ledgerflow.domain.version import VersionTopics
 from ledgerflow.service import session
 from ledgerflow.service.stores import open_reader
 from ledgerflow.storage.codec import Record
@@ -56,26 +64,27 @@ class EventOperation(IntEnum):
     SUBMISSION = 4
 
 
+#: aggregate topic -> entity type
 _KINDS = {
-    "cycle": EventEntityType.CYCLE,
-    "scenario": EventEntityType.SCENARIO,
-    "sequence": EventEntityType.SEQUENCE,
-    "task": EventEntityType.TASK,
-    "datanode": EventEntityType.DATA_NODE,
-    "job": EventEntityType.JOB,
-    "submission": EventEntityType.SUBMISSION,
-    "version": EventEntityType.VERSION,
+    CycleTopics.AGGREGATE: EventEntityType.CYCLE,
+    ScenarioTopics.AGGREGATE: EventEntityType.SCENARIO,
+    SequenceTopics.AGGREGATE: EventEntityType.SEQUENCE,
+    TaskTopics.AGGREGATE: EventEntityType.TASK,
+    DataNodeTopics.AGGREGATE: EventEntityType.DATA_NODE,
+    JobTopics.AGGREGATE: EventEntityType.JOB,
+    SubmissionTopics.AGGREGATE: EventEntityType.SUBMISSION,
+    VersionTopics.AGGREGATE: EventEntityType.VERSION,
 }
-# topic suffix -> (attribute name, how to get its value from the record)
+# topic -> (attribute name, how to get its value from the record)
 _ATTRIBUTES: dict[str, tuple[str, Callable[[Record], Any]]] = {
-    "job.status_changed": ("status", lambda r: Status(r.payload["status"])),
-    "submission.status_changed": ("submission_status", lambda r: SubmissionStatus(r.payload["status"])),
-    "datanode.written": ("last_edit_date", lambda r: r.timestamp),
-    "datanode.locked": ("edit_in_progress", lambda r: True),
-    "datanode.unlocked": ("edit_in_progress", lambda r: False),
-    "scenario.tagged": ("tags", lambda r: r.payload["tag"]),
-    "scenario.untagged": ("tags", lambda r: r.payload["tag"]),
-    "scenario.primary_changed": ("is_primary", lambda r: r.payload["is_primary"]),
+    JobTopics.STATUS_CHANGED: ("status", lambda r: Status(r.payload["status"])),
+    SubmissionTopics.STATUS_CHANGED: ("submission_status", lambda r: SubmissionStatus(r.payload["status"])),
+    DataNodeTopics.WRITTEN: ("last_edit_date", lambda r: r.timestamp),
+    DataNodeTopics.LOCKED: ("edit_in_progress", lambda r: True),
+    DataNodeTopics.UNLOCKED: ("edit_in_progress", lambda r: False),
+    ScenarioTopics.TAGGED: ("tags", lambda r: r.payload["tag"]),
+    ScenarioTopics.UNTAGGED: ("tags", lambda r: r.payload["tag"]),
+    ScenarioTopics.PRIMARY_CHANGED: ("is_primary", lambda r: r.payload["is_primary"]),
 }
 
 
@@ -98,7 +107,7 @@ class Event:
 def events_of(record: Record) -> list[Event]:
     """The events a log record stands for: one, or two for a job created SKIPPED (its creation, then its status)."""
     event = event_of(record)
-    if record.topic != "ledgerflow.job.created" or record.payload.get("status", 1) == Status.SUBMITTED:
+    if record.topic != JobTopics.CREATED or record.payload.get("status", 1) == Status.SUBMITTED:
         return [event]
     status = Status(record.payload["status"])
     return [event, replace(event, operation=EventOperation.UPDATE, attribute_name="status", attribute_value=status)]
@@ -106,9 +115,9 @@ def events_of(record: Record) -> list[Event]:
 
 def event_of(record: Record) -> Event:
     """The event a log record stands for."""
-    kind, _, what = record.topic.removeprefix("ledgerflow.").partition(".")
+    aggregate, _, what = record.topic.rpartition(".")  # the aggregate's topic, and the event's name
     entity_id = record.originator_id
-    if kind == "version":
+    if aggregate == VersionTopics.AGGREGATE:
         entity_id = entity_id.removeprefix("VERSION_")
     attribute, value = None, None
     if what == "created":
@@ -117,10 +126,10 @@ def event_of(record: Record) -> Event:
         operation = EventOperation.DELETION
     else:
         operation = EventOperation.UPDATE
-        attribute, read = _ATTRIBUTES.get(f"{kind}.{what}", (what, lambda r: r.payload))
+        attribute, read = _ATTRIBUTES.get(record.topic, (what, lambda r: r.payload))
         value = read(record)
     return Event(
-        _KINDS.get(kind),
+        _KINDS.get(aggregate),
         operation,
         entity_id,
         attribute,

@@ -78,8 +78,9 @@ def _subscribers(runtime: Runtime, entity_id: str) -> Subscribers | None:
 def _subscribe(kind: str, callback: Callback, params: Any, entity: Any) -> None:
     reference = _reference(callback)
     values = _recordable(params, f"subscribe_{kind}({reference})")
-    runtime = session.current().runtime
-    with runtime.lock:
+    runtime = session.for_writing().runtime
+
+    def add() -> list[Subscribers]:
         changed = []
         for entity_id in _targets(kind, entity):
             aggregate = _subscribers(runtime, entity_id) or Subscribers(
@@ -87,15 +88,17 @@ def _subscribe(kind: str, callback: Callback, params: Any, entity: Any) -> None:
             )
             aggregate.add(reference, values)
             changed.append(aggregate)
-        if changed:
-            runtime.record(*changed, reason=f"subscribe {reference}")
+        return changed
+
+    runtime.command(add, reason=f"subscribe {reference}")
 
 
 def _unsubscribe(kind: str, callback: Callback, params: Any, entity: Any) -> None:
     reference = function_reference(callback)
     values = None if params is None else _recordable(params, f"unsubscribe_{kind}({reference})")
-    runtime = session.current().runtime
-    with runtime.lock:
+    runtime = session.for_writing().runtime
+
+    def remove() -> list[Subscribers]:
         changed = []
         for entity_id in _targets(kind, entity):
             aggregate = _subscribers(runtime, entity_id)
@@ -106,8 +109,9 @@ def _unsubscribe(kind: str, callback: Callback, params: Any, entity: Any) -> Non
                 continue
             aggregate.remove(index)
             changed.append(aggregate)
-        if changed:
-            runtime.record(*changed, reason=f"unsubscribe {reference}")
+        return changed
+
+    runtime.command(remove, reason=f"unsubscribe {reference}")
 
 
 def subscribe_scenario(callback: Callback, params: list[Any] | None = None, scenario: Scenario | None = None) -> None:

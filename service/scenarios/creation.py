@@ -33,7 +33,7 @@ from ledgerflow.service.live import live_source
 def _ensure_cycle(config: ScenarioConfig, when: datetime, version: str, new: list[Entity]) -> str | None:
     if config.frequency is None:
         return None
-    runtime = session.current().runtime
+    runtime = session.for_writing().runtime
     window = cycle_window(config.frequency, when)
     key = natural_key("CYCLE", int(config.frequency), window.start.isoformat(), version)
     existing = runtime.state.by_key.get(key)
@@ -55,15 +55,21 @@ def _ensure_cycle(config: ScenarioConfig, when: datetime, version: str, new: lis
 
 
 def create_scenario(config: ScenarioConfig, creation_date: datetime | None = None, name: str | None = None) -> Scenario:
-    """Create a scenario of ``config``: shared data nodes and tasks are reused, the rest created."""
-    current = session.current()
+    """Create a scenario of ``config``: shared data nodes and tasks are reused, the rest created.
+
+    A scenario that may create a shared entity (a GLOBAL or CYCLE node or task, a cycle) is built
+    on the log's latest state and is durable on return; when another process created the same
+    shared entity at the same moment, it is built again on that one (as Taipy reuses it).
+    """
+    current = session.for_writing()
     runtime, version = current.runtime, current.version.name
     when = creation_date or datetime.now()
-    new: list[Entity] = []
-    nodes: list[DataNodeAggregate] = []
-    with runtime.lock:
+    new_id = scenario_id(config.id)
+
+    def build() -> list[Entity]:
+        new: list[Entity] = []
+        nodes: list[DataNodeAggregate] = []
         cycle = _ensure_cycle(config, when, version, new)
-        new_id = scenario_id(config.id)
 
         def node_id(dn: DataNodeConfig) -> str:
             return ensure_data_node(runtime, dn, owner_of(dn.scope, new_id, cycle), version, nodes)
@@ -121,8 +127,27 @@ def create_scenario(config: ScenarioConfig, creation_date: datetime | None = Non
             for seq_name, seq_tasks in config.sequences.items()
         ]
         initial_writes(runtime, nodes, current.backends)
-        runtime.record(*new, *nodes, scenario, *sequences, reason=f"create scenario {config.id}")
+        return [*new, *nodes, scenario, *sequences]
+
+    reason = f"create scenario {config.id}"
+    if _may_create_shared(config):
+        runtime.command(build, reason=reason)
+    else:  # everything it creates is its own, under fresh ids: nothing another process can race
+        with runtime.lock:
+            runtime.record(*build(), reason=reason)
     return Scenario(new_id, live_source())
+
+
+def _may_create_shared(config: ScenarioConfig) -> bool:
+    """Whether creating a scenario of ``config`` may create an entity other scenarios share."""
+    if config.frequency is not None:
+        return True
+    nodes = [*config.additional_data_node_configs]
+    for task_config in config.task_configs:
+        nodes += [*task_config.input_configs, *task_config.output_configs]
+    return any(task.scope is not Scope.SCENARIO for task in config.task_configs) or any(
+        node.scope is not Scope.SCENARIO for node in nodes
+    )
 
 
 def create_global_data_node(config: DataNodeConfig) -> DataNode:
@@ -131,15 +156,18 @@ def create_global_data_node(config: DataNodeConfig) -> DataNode:
         raise DataNodeConfigIsNotGlobal(
             f'DataNode config "{config.id}" has scope {config.scope.name}: configure it with scope=Scope.GLOBAL.'
         )
-    current = session.current()
+    current = session.for_writing()
     runtime = current.runtime
-    nodes: list[DataNodeAggregate] = []
-    with runtime.lock:
-        node_id = ensure_data_node(runtime, config, None, current.version.name, nodes)
+    created: list[str] = []
+
+    def build() -> list[Entity]:
+        nodes: list[DataNodeAggregate] = []
+        created[:] = [ensure_data_node(runtime, config, None, current.version.name, nodes)]
         initial_writes(runtime, nodes, current.backends)
-        if nodes:
-            runtime.record(*nodes, reason=f"create global data node {config.id}")
-    return DataNode(node_id, live_source())
+        return list(nodes)
+
+    runtime.command(build, reason=f"create global data node {config.id}")
+    return DataNode(created[0], live_source())
 
 
 def _plain(properties: dict[str, Any]) -> dict[str, Any]:

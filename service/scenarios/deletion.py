@@ -72,7 +72,8 @@ class _Deletion:
         jobs += [j for s in subs for j in state.submissions[s].job_ids if j in state.jobs and j not in jobs]
         return jobs + subs
 
-    def commit(self, reason: str) -> None:
+    def aggregates(self) -> list[Entity]:
+        """The aggregates of the collected entities, each with its deletion applied."""
         aggregates: list[Entity] = []
         for entity_id in self.ids:
             kind = entity_kind(entity_id)
@@ -81,8 +82,7 @@ class _Deletion:
             aggregate: Any = self.runtime.aggregate(_AGGREGATE_OF[kind], entity_id)
             aggregate.delete()
             aggregates.append(aggregate)
-        if aggregates:
-            self.runtime.record(*aggregates, reason=reason)
+        return aggregates
 
 
 def _scenario_parts(deletion: _Deletion, scenario_id: str) -> None:
@@ -93,47 +93,56 @@ def _scenario_parts(deletion: _Deletion, scenario_id: str) -> None:
 
 
 def delete_entity(runtime: Runtime, entity_id: str) -> None:
-    """Delete an entity and what it owns (cycles: their scenarios; scenarios: their own children)."""
-    with runtime.lock:
-        state = runtime.state
-        kind = entity_kind(entity_id)
-        deletion = _Deletion(runtime)
-        if kind == "SCENARIO" and entity_id in state.scenarios:
-            scenario = state.scenarios[entity_id]
-            siblings = [s for s in state.cycle_scenarios.get(scenario.cycle_id or "", []) if s != entity_id]
-            if scenario.is_primary and siblings:
-                raise DeletingPrimaryScenario(
-                    f"Scenario {entity_id} is the primary scenario of cycle {scenario.cycle_id}: "
-                    "make another scenario primary first, or delete the cycle."
-                )
-            _scenario_parts(deletion, entity_id)
-            if scenario.cycle_id is not None and not siblings:
-                deletion.add([*deletion.owned_by({scenario.cycle_id}, [entity_id]), scenario.cycle_id])
-        elif kind == "CYCLE" and entity_id in state.cycles:
-            members = list(state.cycle_scenarios.get(entity_id, []))
-            for scenario_id in members:
-                _scenario_parts(deletion, scenario_id)
-            deletion.add([*deletion.owned_by({entity_id}, members), entity_id])
-        elif (kind == "SEQUENCE" and entity_id in state.sequences) or (kind == "TASK" and entity_id in state.tasks):
-            deletion.add([entity_id, *deletion.jobs_and_submissions_of({entity_id})])
-        elif kind == "DATANODE" and entity_id in state.data_nodes:
-            deletion.add([entity_id])
-        elif kind == "JOB" and entity_id in state.jobs:
-            if not state.jobs[entity_id].status.is_finished:
-                raise JobNotDeletedException(f"Job {entity_id} has not finished: cancel it first.")
-            deletion.add([entity_id])
-        elif kind == "SUBMISSION" and entity_id in state.submissions:
-            if not state.submissions[entity_id].status.is_finished:
-                raise SubmissionNotDeletedException(f"Submission {entity_id} has not finished: cancel it first.")
-            deletion.add([entity_id])
-        else:
-            raise NonExistingEntity(f"{entity_id} does not exist.")
-        deletion.commit(reason=f"delete {entity_id}")
+    """Delete an entity and what it owns (cycles: their scenarios; scenarios: their own children).
+
+    Planned on the log's latest state and durable on return; planned again when another process
+    changed one of the entities meanwhile.
+    """
+    runtime.command(lambda: _deletion_of(runtime, entity_id).aggregates(), reason=f"delete {entity_id}")
+
+
+def _deletion_of(runtime: Runtime, entity_id: str) -> _Deletion:
+    """What deleting ``entity_id`` deletes, by the rules of sharing."""
+    state = runtime.state
+    kind = entity_kind(entity_id)
+    deletion = _Deletion(runtime)
+    if kind == "SCENARIO" and entity_id in state.scenarios:
+        scenario = state.scenarios[entity_id]
+        siblings = [s for s in state.cycle_scenarios.get(scenario.cycle_id or "", []) if s != entity_id]
+        if scenario.is_primary and siblings:
+            raise DeletingPrimaryScenario(
+                f"Scenario {entity_id} is the primary scenario of cycle {scenario.cycle_id}: "
+                "make another scenario primary first, or delete the cycle."
+            )
+        _scenario_parts(deletion, entity_id)
+        if scenario.cycle_id is not None and not siblings:
+            deletion.add([*deletion.owned_by({scenario.cycle_id}, [entity_id]), scenario.cycle_id])
+    elif kind == "CYCLE" and entity_id in state.cycles:
+        members = list(state.cycle_scenarios.get(entity_id, []))
+        for scenario_id in members:
+            _scenario_parts(deletion, scenario_id)
+        deletion.add([*deletion.owned_by({entity_id}, members), entity_id])
+    elif (kind == "SEQUENCE" and entity_id in state.sequences) or (kind == "TASK" and entity_id in state.tasks):
+        deletion.add([entity_id, *deletion.jobs_and_submissions_of({entity_id})])
+    elif kind == "DATANODE" and entity_id in state.data_nodes:
+        deletion.add([entity_id])
+    elif kind == "JOB" and entity_id in state.jobs:
+        if not state.jobs[entity_id].status.is_finished:
+            raise JobNotDeletedException(f"Job {entity_id} has not finished: cancel it first.")
+        deletion.add([entity_id])
+    elif kind == "SUBMISSION" and entity_id in state.submissions:
+        if not state.submissions[entity_id].status.is_finished:
+            raise SubmissionNotDeletedException(f"Submission {entity_id} has not finished: cancel it first.")
+        deletion.add([entity_id])
+    else:
+        raise NonExistingEntity(f"{entity_id} does not exist.")
+    return deletion
 
 
 def delete_version_entities(runtime: Runtime, version: str) -> None:
     """Delete every entity of an application version (the development clean-up)."""
-    with runtime.lock:
+
+    def plan() -> list[Entity]:
         state = runtime.state
         deletion = _Deletion(runtime)
         for table in (
@@ -146,4 +155,6 @@ def delete_version_entities(runtime: Runtime, version: str) -> None:
             state.cycles,
         ):
             deletion.add([entity_id for entity_id, view in table.items() if view.version == version])
-        deletion.commit(reason=f"clean entities of version {version}")
+        return deletion.aggregates()
+
+    runtime.command(plan, reason=f"clean entities of version {version}")

@@ -18,7 +18,7 @@ _LEFT_ALONE = (Status.CANCELED, Status.ABANDONED, Status.FAILED)
 
 def cancel_job(job: Job | str, reason: str | None = None) -> None:
     """Cancel a job; returns once its new status (and its downstream jobs') is recorded."""
-    current = session.current()
+    current = session.for_writing()
     job_id = job if isinstance(job, str) else job.id
     view = current.runtime.state.jobs.get(job_id)
     if view is None or not current.visible(view.version):

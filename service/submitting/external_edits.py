@@ -77,23 +77,39 @@ def edited_outside(view: DataNodeView) -> str | None:
 
 
 def record_external_edits(runtime: Runtime, node_ids: Iterable[str]) -> list[str]:
-    """Record a write of kind ``"external"`` for each node whose file changed; their ids."""
-    state = runtime.state
-    changed: list[tuple[str, Path]] = []
-    for node_id in dict.fromkeys(node_ids):
-        view = state.data_nodes.get(node_id)
-        path = _file_of(view) if view is not None else None
-        if view is not None and path is not None and edited_outside(view) is not None:
-            changed.append((view.id, path))
-    if not changed:
+    """Record a write of kind ``"external"`` for each node whose file changed; their ids.
+
+    Files are looked at first without the log; only when one changed is the edit recorded, on the
+    log's latest state (another process may have recorded the same edit already).
+    """
+    candidates = list(dict.fromkeys(node_ids))
+    if not _changed(runtime, candidates):
         return []
-    now = datetime.now()
-    with runtime.lock:
+    recorded: list[str] = []
+
+    def record() -> list[DataNode]:
+        now = datetime.now()
         aggregates = []
-        for node_id, path in changed:
+        recorded.clear()
+        for node_id, path in _changed(runtime, candidates):
             node = runtime.aggregate(DataNode, node_id)
             comment = "Edited outside ledgerflow (size or mtime changed, content hash differs)."
             record_external_write(runtime, node, path, now, comment)
             aggregates.append(node)
-        runtime.record(*aggregates, reason="external edit detected")
-    return [node_id for node_id, _ in changed]
+            recorded.append(node_id)
+        return aggregates
+
+    runtime.command(record, reason="external edit detected")
+    return recorded
+
+
+def _changed(runtime: Runtime, node_ids: list[str]) -> list[tuple[str, Path]]:
+    """The nodes whose file was edited outside ledgerflow, with their paths."""
+    state = runtime.state
+    changed: list[tuple[str, Path]] = []
+    for node_id in node_ids:
+        view = state.data_nodes.get(node_id)
+        path = _file_of(view) if view is not None else None
+        if view is not None and path is not None and edited_outside(view) is not None:
+            changed.append((view.id, path))
+    return changed

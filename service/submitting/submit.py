@@ -27,6 +27,7 @@ from ledgerflow.service.entities.scenario import Scenario, Sequence
 from ledgerflow.service.entities.task import Task
 from ledgerflow.service.notifications.subscriptions import notify_subscribers
 from ledgerflow.service.submitting.external_edits import record_external_edits
+from ledgerflow.service.submitting.outcomes import report_if_failed
 from ledgerflow.service.submitting.server_reads import record_server_changes
 
 log = logging.getLogger("ledgerflow")
@@ -77,7 +78,7 @@ def create_submission(
     (``skipped_at_submission``).
     """
     entity._writable()  # an entity of an as_of view cannot be submitted
-    current = session.current()
+    current = session.for_writing()
     runtime = current.runtime
     entity_type, task_ids = _tasks_of(entity)
     tasks = runtime.state.tasks
@@ -135,7 +136,7 @@ def submit(
     """
     if resume:
         properties["resume"] = True
-    check_before_submit(session.current().runtime.state, _tasks_of(entity)[1])
+    check_before_submit(session.for_writing().runtime.state, _tasks_of(entity)[1])
     service = session.running_service()
     new_id = submission_id()
     if service is not None:
@@ -172,6 +173,8 @@ def submit(
         service.dispatch(new_id)
         if wait and not service.synchronous:
             submission.wait(timeout)
+        if wait or service.synchronous:
+            report_if_failed(service.runtime.state, new_id)
     finally:
         if hooks and service.synchronous:
             service.listeners.remove(relay)

@@ -22,6 +22,9 @@ from collections.abc import Iterator
 from itertools import takewhile
 from typing import Any, NamedTuple
 
+from ledgerflow.domain.scenario import ScenarioTopics
+from ledgerflow.domain.sequence import SequenceTopics
+from ledgerflow.domain.version import VersionTopics
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.versions import _move as move_entity
 from ledgerflow.runtime.checkpoints import load_saved_state
@@ -32,8 +35,6 @@ from ledgerflow.storage.eventstore import EventStore
 _TABLES = ("scenarios", "data_nodes", "tasks", "sequences", "cycles", "jobs", "submissions")
 #: Exact from the start: versions are all folded in when the state is made.
 _EXACT = ("position", "revisions", "versions")
-_SCENARIO_CREATED = "ledgerflow.scenario.created"
-_SEQUENCE_CREATED = "ledgerflow.sequence.created"
 _VERSION_PREFIX = "VERSION_"
 _PAGE = 4  # a scenario has few sequences, often none
 
@@ -59,9 +60,9 @@ class _Move(NamedTuple):
 
 def _move_of(record: Record) -> _Move | None:
     name = record.originator_id.removeprefix(_VERSION_PREFIX)
-    if record.topic == "ledgerflow.version.renamed":
+    if record.topic == VersionTopics.RENAMED:
         return _Move(record.position, name, record.payload["new_name"])
-    if record.topic == "ledgerflow.version.migrated":
+    if record.topic == VersionTopics.MIGRATED:
         return _Move(record.position, record.payload["from_version"], name)
     return None
 
@@ -135,7 +136,7 @@ class PastState(CurrentState):
             self._loaded.add(entity_id)
             records = self._records_of(entity_id)
             self._fold_entity(entity_id, records)
-            if records and records[0].topic == _SCENARIO_CREATED:
+            if records and records[0].topic == ScenarioTopics.CREATED:
                 for sequence_id in self._sequences_created_with(records[0]):
                     if sequence_id not in self._loaded:
                         self._loaded.add(sequence_id)
@@ -183,7 +184,7 @@ class PastState(CurrentState):
         while after < self.position:
             page = self._store.read(after, _PAGE, self.position)
             for record in page:
-                if record.topic != _SEQUENCE_CREATED or record.payload.get("scenario_id") != created.originator_id:
+                if record.topic != SequenceTopics.CREATED or record.payload.get("scenario_id") != created.originator_id:
                     return
                 yield record.originator_id
             if len(page) < _PAGE:

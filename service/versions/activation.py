@@ -171,6 +171,24 @@ def _refuse_reserved(state: CurrentState, name: str, mode: str) -> None:
         )
 
 
+def peek(state: CurrentState) -> ActiveVersion:
+    """The version a run would use, and what it would see, without recording anything (a read-only look).
+
+    Development mode sees the entities of the last development run as they are (a run would
+    replace them); an experiment or production version not recorded yet has no entities.
+    """
+    mode, name, _ = _requested()
+    if mode == DEVELOPMENT:
+        name = development_version(state) or DEVELOPMENT
+        return ActiveVersion(name, mode, frozenset({name}))
+    if mode == PRODUCTION:
+        production = production_versions(state)
+        name = name or latest_version(state) or PRODUCTION
+        return ActiveVersion(name, mode, frozenset({*production, name}))
+    name = name or EXPERIMENT
+    return ActiveVersion(name, mode, frozenset({name}))
+
+
 def activate(runtime: Runtime, backends: Backends) -> ActiveVersion:
     """Pick (and record) the version of this run from the config and the environment."""
     mode, name, force = _requested()
