@@ -23,6 +23,8 @@ _EXPORTS: dict[str, str] = {
     "Frequency": "ledgerflow.domain.enums",
     "Status": "ledgerflow.domain.enums",
     "SubmissionStatus": "ledgerflow.domain.enums",
+    "Operator": "ledgerflow.domain.filters",
+    "JoinOperator": "ledgerflow.domain.filters",
     "Orchestrator": "ledgerflow.service.orchestrator",
     "Scenario": "ledgerflow.service.entities.scenario",
     "Sequence": "ledgerflow.service.entities.scenario",
@@ -68,6 +70,8 @@ if TYPE_CHECKING:
     from ledgerflow.domain.enums import Scope as Scope
     from ledgerflow.domain.enums import Status as Status
     from ledgerflow.domain.enums import SubmissionStatus as SubmissionStatus
+    from ledgerflow.domain.filters import JoinOperator as JoinOperator
+    from ledgerflow.domain.filters import Operator as Operator
     from ledgerflow.service.api import *  # noqa: F403
     from ledgerflow.service.notifications.events import Event as Event
     from ledgerflow.service.notifications.events import EventConsumer as EventConsumer
