@@ -23,6 +23,8 @@ _EXPORTS: dict[str, str] = {
     "Frequency": "ledgerflow.domain.enums",
     "Status": "ledgerflow.domain.enums",
     "SubmissionStatus": "ledgerflow.domain.enums",
+    "Operator": "ledgerflow.domain.filters",
+    "JoinOperator": "ledgerflow.domain.filters",
     "Orchestrator": "ledgerflow.service.orchestrator",
     "Scenario": "ledgerflow.service.entities.scenario",
     "Sequence": "ledgerflow.service.entities.scenario",
@@ -47,8 +49,6 @@ _EXPORTS: dict[str, str] = {
     "SubmissionId": "ledgerflow.domain.id_types",
     "Submittable": "ledgerflow.service.entities.task",
     "Edit": "ledgerflow.domain.edit_entry",
-    "Operator": "ledgerflow.domain.operators",
-    "JoinOperator": "ledgerflow.domain.operators",
     "ReasonCollection": "ledgerflow.service.entities.reasons",
     **dict.fromkeys(
         [
@@ -99,9 +99,9 @@ if TYPE_CHECKING:
     from ledgerflow.domain.enums import Scope as Scope
     from ledgerflow.domain.enums import Status as Status
     from ledgerflow.domain.enums import SubmissionStatus as SubmissionStatus
+    from ledgerflow.domain.filters import JoinOperator as JoinOperator
+    from ledgerflow.domain.filters import Operator as Operator
     from ledgerflow.domain.id_types import *  # noqa: F403
-    from ledgerflow.domain.operators import JoinOperator as JoinOperator
-    from ledgerflow.domain.operators import Operator as Operator
     from ledgerflow.service.api import *  # noqa: F403
     from ledgerflow.service.entities.datanode_kinds import (
         CSVDataNode as CSVDataNode,

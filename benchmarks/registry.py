@@ -160,6 +160,14 @@ REGISTRY: dict[str, Workload] = {
             (Target("jobs_per_s", ">=", 300), Target("ratio_to_pool", ">=", 0.5)),
             info=("ratio_warm", "pool_jobs_per_s", "jobs", "cold_s", "pool_cold_s"),
         ),
+        Workload(
+            "parquet",
+            "parquet:run_parquet",
+            "write and read back a 1,000,000-row (quick: 100,000), 10-column DataFrame through a parquet node",
+            (Target("ratio", "<=", 1.3), Target("unchanged_rewrite_s", "<=", 0.2)),
+            heavy=True,
+            info=("node_ms", "plain_ms", "rows"),
+        ),
     )
 }
 

@@ -55,6 +55,14 @@ class DataNodeWritingError(LedgerflowError):
     """A value could not be written to a data node; its previous value is kept."""
 
 
+class DataNodeReadingError(LedgerflowError):
+    """A data node's value could not be read (missing file or sheet, failing query, unreachable database)."""
+
+
+class MissingExtraError(LedgerflowError, ImportError):
+    """A storage type needs a library of an extra that is not installed."""
+
+
 class DataNodeConfigIsNotGlobal(LedgerflowError):
     """A global data node was requested from a config whose scope is not GLOBAL."""
 

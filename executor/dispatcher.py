@@ -277,7 +277,15 @@ class SubmissionRun:
             writes = []
             for dn_id, payload in zip(output_ids, outcome.payloads, strict=True):
                 node = runtime.aggregate(DataNodeAggregate, dn_id)
-                node.record_write(payload.content_hash, payload.size, payload.location, "write", now, job_id=job_id)
+                node.record_write(
+                    payload.content_hash,
+                    payload.size,
+                    payload.location,
+                    "write",
+                    now,
+                    job_id=job_id,
+                    extra=payload.extra,
+                )
                 writes.append(node)
             self._conclude(completed, extra=writes, written=output_ids, reason="job completed")
 

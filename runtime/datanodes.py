@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ledgerflow.domain.config import Config, DataNodeConfig
 from ledgerflow.domain.config.templates import resolve as resolve_template
 from ledgerflow.domain.datanode import DataNode
 from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.enums import Scope
-from ledgerflow.domain.errors import DataNodeWritingError, NoData
+from ledgerflow.domain.errors import DataNodeWritingError, LedgerflowError, NoData
 from ledgerflow.domain.ids import data_node_id, natural_key
 from ledgerflow.projections.views import DataNodeView, Edit
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.storage.datanodes import Backends, NodeSpec, Payload
 
 _NOT_RECORDED = ("default_data",)
+log = logging.getLogger("ledgerflow")
 
 
 def recordable(value: Any) -> Any:
@@ -98,8 +100,34 @@ def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) 
             continue
         path = config.properties.get("path") or config.properties.get("default_path")
         spec = NodeSpec(node.id, config.id, config.storage_type, dict(config.properties))
-        if path and Path(path).exists():
+        if path and Path(path).is_file():
             record_external_write(runtime, node, Path(path), now, "Existing file found at creation.")
+        elif path and Path(path).is_dir() and hasattr(backends.of(config.storage_type), "adopt"):  # a dataset folder
+            backend: Any = backends.of(config.storage_type)
+            payload = backend.write(spec, backend.adopt(spec))
+            node.record_write(
+                payload.content_hash,
+                payload.size,
+                payload.location,
+                "external",
+                now,
+                editor_id="ledgerflow",
+                comment="Existing folder found at creation.",
+                extra=payload.extra,
+            )
+        elif hasattr(backends.of(config.storage_type), "snapshot"):  # a table, collection or object
+            found = _snapshot(backends, spec)
+            if found is not None:
+                node.record_write(
+                    found.content_hash,
+                    found.size,
+                    found.location,
+                    "external",
+                    now,
+                    editor_id="ledgerflow",
+                    comment="Read from its server at creation.",
+                    extra=found.extra,
+                )
         elif config.properties.get("default_data") is not None:
             payload = backends.of(config.storage_type).write(spec, config.properties["default_data"])
             node.record_write(
@@ -110,7 +138,18 @@ def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) 
                 now,
                 editor_id="ledgerflow",
                 comment="Default data written.",
+                extra=payload.extra,
             )
+
+
+def _snapshot(backends: Backends, spec: NodeSpec) -> Payload | None:
+    """What a server-backed node holds now; None when it cannot be read yet (no table, server down)."""
+    try:
+        backend: Any = backends.of(spec.storage_type)
+        return cast(Payload, backend.snapshot(spec))
+    except LedgerflowError as error:
+        log.debug('DataNode "%s" has no value yet: %s', spec.config_id, error)
+        return None
 
 
 def record_external_write(runtime: Runtime, node: DataNode, path: Path, now: datetime, comment: str) -> None:
@@ -136,7 +175,13 @@ def write_value(
     if job_id is None:  # before the value reaches its file: with the locks other processes took
         runtime.catch_up()
         runtime.aggregate(DataNode, view.id).check_writable(editor_id, now)
-    payload = backends.of(view.storage_type).write(node_spec(view), value)
+    backend: Any = backends.of(view.storage_type)
+    payload: Payload
+    if kind == "append" and hasattr(backend, "append"):  # the backend appends (a file's rows, a table's)
+        previous = view.edits[-1].content_hash if view.edits else None
+        payload = backend.append(node_spec(view), value, previous)
+    else:
+        payload = backend.write(node_spec(view), value)
 
     def record_write() -> list[Entity]:
         node = runtime.aggregate(DataNode, view.id)
@@ -151,7 +196,7 @@ def write_value(
             job_id=job_id,
             editor_id=editor_id,
             comment=comment,
-            extra=extra,
+            extra={**payload.extra, **(extra or {})},
         )
         return [node]
 
@@ -182,6 +227,8 @@ def appended(current: Any, data: Any, view: DataNodeView) -> Any:
         return list(data) if isinstance(data, list | tuple) else data
     if isinstance(current, list):
         return current + (list(data) if isinstance(data, list | tuple) else [data])
+    if isinstance(current, dict) and isinstance(data, dict):  # a JSON object: Taipy updates it
+        return {**current, **data}
     raise DataNodeWritingError(
         f'DataNode "{view.config_id}" holds a {type(current).__name__}, which cannot be appended to: '
         "use write() instead."

@@ -9,38 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import tempfile
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol, cast
 
 from ledgerflow.domain.errors import DataNodeWritingError, NoData
 from ledgerflow.storage.blobs import BlobStore
-
-
-@dataclass(frozen=True)
-class Payload:
-    """What a write recorded: the content hash, its size and where it lives."""
-
-    content_hash: str
-    size: int
-    location: str
-
-
-@dataclass(frozen=True)
-class NodeSpec:
-    """What a backend needs to know of a data node."""
-
-    id: str
-    config_id: str
-    storage_type: str
-    properties: dict[str, Any]
-
+from ledgerflow.storage.node_spec import NodeSpec as NodeSpec  # re-exported: backends' shared types
+from ledgerflow.storage.node_spec import Payload as Payload
+from ledgerflow.storage.node_spec import atomic_write as _atomic_write
+from ledgerflow.storage.node_spec import user_path as user_path
 
 _MEMORY: dict[str, Any] = {}
 _RECENT: OrderedDict[str, bytes] = OrderedDict()
@@ -52,24 +32,6 @@ def _remember(content_hash: str, data: bytes) -> None:
     _RECENT.move_to_end(content_hash)
     while len(_RECENT) > _RECENT_LIMIT:
         _RECENT.popitem(last=False)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def user_path(spec: NodeSpec) -> Path | None:
-    """The file a user configured for the node, if any."""
-    path = spec.properties.get("path") or spec.properties.get("default_path")
-    return Path(path) if path else None
 
 
 class Backend(Protocol):
@@ -181,14 +143,20 @@ class GenericBackend:
         return cast(Callable[..., Any], fn)
 
     def write(self, spec: NodeSpec, value: Any) -> Payload:
-        args = spec.properties.get("write_fct_args") or []
-        self._fn(spec, "write_fct")(value, *args)
+        self._fn(spec, "write_fct")(value, *_args(spec, "write_fct_args"))
         content_hash, size = _hash_of(value)
         return Payload(content_hash, size, "generic")
 
     def read(self, spec: NodeSpec, content_hash: str) -> Any:
-        args = spec.properties.get("read_fct_args") or []
-        return self._fn(spec, "read_fct")(*args)
+        return self._fn(spec, "read_fct")(*_args(spec, "read_fct_args"))
+
+
+def _args(spec: NodeSpec, name: str) -> list[Any]:
+    """A generic node's function arguments: a list, or one value (Taipy wraps it)."""
+    args = spec.properties.get(name)
+    if args is None:
+        return []
+    return list(args) if isinstance(args, list | tuple) else [args]
 
 
 class Backends:
@@ -201,6 +169,9 @@ class Backends:
             "in_memory": InMemoryBackend(),
             "generic": GenericBackend(),
         }
+        from ledgerflow.storage.tabular.backends import tabular_backends  # pandas is imported on first use
+
+        self._by_type.update(tabular_backends(blobs))
 
     def of(self, storage_type: str) -> Backend:
         """The backend for a storage type; a clear error for types not supported yet."""
@@ -208,5 +179,5 @@ class Backends:
             return self._by_type[storage_type]
         except KeyError:
             raise DataNodeWritingError(
-                f'Storage type "{storage_type}" has no backend yet; use pickle, json, in_memory or generic.'
+                f'Storage type "{storage_type}" has no backend: use one of {", ".join(sorted(self._by_type))}.'
             ) from None

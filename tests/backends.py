@@ -23,3 +23,16 @@ def postgres_reachable() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+def mariadb_reachable() -> None:
+    """Skip (or, under CI=true, fail) when the MariaDB server on 127.0.0.1:3306 cannot be reached."""
+    try:
+        import pymysql
+
+        pymysql.connect(host="127.0.0.1", port=3306, user="root", database="test", connect_timeout=3).close()
+    except Exception as error:
+        reason = f"MariaDB is not reachable at 127.0.0.1:3306 (root, database test): {error}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)

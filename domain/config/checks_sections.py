@@ -10,6 +10,7 @@ from ledgerflow.domain.config.data_node import DataNodeConfig
 from ledgerflow.domain.config.issues import IssueCollector
 from ledgerflow.domain.config.layer import KEYED_SECTIONS
 from ledgerflow.domain.config.section import Section
+from ledgerflow.domain.config.storage_extras import missing_extra
 from ledgerflow.domain.config.storage_types import (
     FUNCTION_PROPERTIES,
     STORAGE_TYPES,
@@ -58,6 +59,9 @@ def check_data_node(issues: IssueCollector, dn: DataNodeConfig, rules: FunctionR
             f"`{dn.storage_type}`. Add {name}=... to its configure call.",
             "DATA_NODE",
         )
+    absent = missing_extra(dn.storage_type, dn.raw_properties.get("db_engine"))
+    if absent is not None:
+        issues.error("storage_type", dn.storage_type, f"{where}: {absent}", "DATA_NODE")
     if dn.storage_type == "generic" and not (dn.read_fct or dn.write_fct):
         issues.error(
             "read_fct",

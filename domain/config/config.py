@@ -21,6 +21,7 @@ from ledgerflow.domain.config.codec import document_to_layer
 from ledgerflow.domain.config.compiler import compile_config
 from ledgerflow.domain.config.data_node import DataNodeConfig
 from ledgerflow.domain.config.data_node_helpers import DataNodeHelpers
+from ledgerflow.domain.config.data_node_helpers_remote import RemoteDataNodeHelpers
 from ledgerflow.domain.config.issues import ConfigCheckError, IssueCollector
 from ledgerflow.domain.config.layer import (
     DATA_NODE,
@@ -50,7 +51,7 @@ from ledgerflow.domain.enums import Frequency, Scope
 Path = str | os.PathLike[str]
 
 
-class Config(DataNodeHelpers, metaclass=ConfigAccessors):
+class Config(DataNodeHelpers, RemoteDataNodeHelpers, metaclass=ConfigAccessors):
     """The configuration of the application (see the module docstring)."""
 
     @classmethod

@@ -9,11 +9,13 @@ STORAGE_TYPES = (
     "csv",
     "sql_table",
     "sql",
+    "mongo_collection",
     "pickle",
     "excel",
     "generic",
     "json",
     "parquet",
+    "s3_object",
     "in_memory",
 )
 
@@ -31,10 +33,16 @@ OPTIONAL_DEFAULTS: dict[str, dict[str, Any]] = {
     "parquet": {"engine": "pyarrow", "compression": "snappy", "exposed_type": "pandas"},
     "sql_table": _SQL_DEFAULTS,
     "sql": _SQL_DEFAULTS,
+    "mongo_collection": {"db_host": "localhost", "db_port": 27017, "db_username": "", "db_password": ""},
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "sql_table": ("db_name", "db_engine", "table_name"),
     "sql": ("db_name", "db_engine", "read_query", "write_query_builder"),
+}
+# Required properties that do not depend on a database engine.
+_ALWAYS_REQUIRED: dict[str, tuple[str, ...]] = {
+    "mongo_collection": ("db_name", "collection_name"),
+    "s3_object": ("aws_access_key", "aws_secret_access_key", "aws_s3_bucket_name", "aws_s3_object_key"),
 }
 # SQL engines other than sqlite also need credentials.
 CREDENTIALS = ("db_username", "db_password")
@@ -48,4 +56,5 @@ def missing_required(storage_type: str, properties: dict[str, Any]) -> list[str]
     required = list(REQUIRED.get(storage_type, ()))
     if storage_type in REQUIRED and properties.get("db_engine") != "sqlite":
         required += CREDENTIALS
+    required += _ALWAYS_REQUIRED.get(storage_type, ())
     return [name for name in required if properties.get(name) is None]

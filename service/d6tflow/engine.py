@@ -60,7 +60,7 @@ def _code_digest(cls: type) -> str:
     """
     parts = [f"code_version:{getattr(cls, 'code_version', None)}"]
     for klass in cls.__mro__:
-        if klass.__module__.startswith("ledgerflow.") or klass is object:
+        if klass.__module__.partition(".")[0] == "ledgerflow" or klass is object:
             continue
         for name, value in sorted(vars(klass).items()):
             function = getattr(value, "__func__", value)

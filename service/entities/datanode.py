@@ -6,15 +6,16 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ledgerflow.domain.config.templates import resolve as resolve_template
 from ledgerflow.domain.enums import Scope
 from ledgerflow.domain.errors import NoData, NonExistingEntity
-from ledgerflow.domain.operators import JoinOperator
+from ledgerflow.domain.filters import JoinOperator, conditions_of
 from ledgerflow.projections.views import DataNodeView, Edit
 from ledgerflow.runtime import datanodes as commands
 from ledgerflow.runtime.edit_tracking import record_edit
 from ledgerflow.runtime.entity_properties import set_property
 from ledgerflow.service.entities.base import EntityHandle
-from ledgerflow.service.entities.datanode_filter import Condition, filter_value
+from ledgerflow.service.entities.filtered import filtered
 from ledgerflow.service.timetravel.recorded_values import read_recorded
 
 if TYPE_CHECKING:
@@ -61,8 +62,8 @@ class DataNode(EntityHandle):
 
     @property
     def properties(self) -> dict[str, Any]:
-        """The node's properties (a copy)."""
-        return dict(self._view().properties)
+        """The node's properties (a copy), ``ENV[...]`` templates resolved as Taipy does."""
+        return {key: resolve_template(value) for key, value in self._view().properties.items()}
 
     @property
     def name(self) -> str:
@@ -99,7 +100,7 @@ class DataNode(EntityHandle):
         view = self._view()
         user = view.properties.get("path") or view.properties.get("default_path")
         if user:
-            return str(user)
+            return str(resolve_template(user))
         return view.edits[-1].location if view.edits else None
 
     @property
@@ -214,11 +215,14 @@ class DataNode(EntityHandle):
         )
 
     def append(self, data: Any, editor_id: str | None = None, comment: str | None = None, **extra: Any) -> None:
-        """Append to the current value (a list)."""
+        """Append to the current value: rows of a file or table, documents, bytes, items of a list."""
         runtime = self._source.writable()
         view = self._view()
-        current = self.read() if view.edits else None
-        value = commands.appended(current, data, view)
+        if hasattr(self._source.backends.of(view.storage_type), "append"):
+            value = data
+        else:
+            current = self.read() if view.edits else None
+            value = commands.appended(current, data, view)
         commands.write_value(
             runtime,
             self._source.backends,
@@ -230,13 +234,19 @@ class DataNode(EntityHandle):
             extra=extra,
         )
 
-    def filter(self, operators: Condition | list[Condition], join_operator: JoinOperator = JoinOperator.AND) -> Any:
-        """The rows of the value meeting ``(key, value, Operator)`` conditions (see ``datanode_filter``)."""
-        return filter_value(self.read(), operators, join_operator)
+    def filter(self, operators: Any = None, join_operator: JoinOperator = JoinOperator.AND) -> Any:
+        """The rows meeting ``(column, value, Operator)`` conditions; pushed down to a database when it has one."""
+        view = self._view()
+        if not view.edits:
+            return None
+        return filtered(self._source.backends, view, conditions_of(operators), join_operator)
 
     def __getitem__(self, key: Any) -> Any:
-        """``dn[key]``: the value read, then indexed (a column, a slice, a mask...)."""
-        return self.read()[key]
+        """``node["col"]``, ``node[["a", "b"]]``, ``node[2:5]`` or ``node[node["col"] > 1]`` on the current value."""
+        value = self.read()
+        if value is None:
+            raise NoData(f'DataNode "{self.config_id}" ({self.id}) has no data yet: nothing to select.')
+        return value[key]
 
     def track_edit(
         self, job_id: str | None = None, editor_id: str | None = None, comment: str | None = None, **extra: Any

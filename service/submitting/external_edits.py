@@ -22,8 +22,9 @@ from ledgerflow.runtime.runtime import Runtime
 
 #: A file modified less than this before its recorded write is hashed anyway (coarse file clocks).
 CLOCK_SLACK_S = 2.0
-#: Storage types whose recorded content hash is the sha256 of the file's bytes (add new ones here).
-FILE_HASHED_TYPES = frozenset({"pickle", "json"})
+#: Storage types whose file is hashed: the recorded content hash is the sha256 of the file's bytes, or a
+#: canonical hash with the file's sha256 recorded as ``file_sha256`` (csv, excel, parquet).
+FILE_HASHED_TYPES = frozenset({"pickle", "json", "csv", "excel", "parquet"})
 _MEMO_LIMIT = 1024
 _hashes: dict[tuple[str, int, int], str] = {}
 
@@ -33,6 +34,8 @@ def _file_of(view: DataNodeView) -> Path | None:
     if not path or view.locked or view.storage_type not in FILE_HASHED_TYPES:
         return None
     file = Path(path)
+    if file.is_dir():
+        return None  # a partitioned dataset: not hashed as one file
     if view.edits and view.edits[-1].location != str(path) and Path(view.edits[-1].location) != file:
         return None  # the value does not live in the file (a backend that keeps it elsewhere)
     return file
@@ -68,7 +71,9 @@ def edited_outside(view: DataNodeView) -> str | None:
         content_hash = _sha256(path, stat.st_size, stat.st_mtime_ns)
     except OSError:
         return None
-    return None if last is not None and content_hash == last.content_hash else content_hash
+    if last is not None and content_hash in (last.content_hash, last.extra.get("file_sha256")):
+        return None
+    return content_hash
 
 
 def record_external_edits(runtime: Runtime, node_ids: Iterable[str]) -> list[str]:

@@ -28,6 +28,7 @@ from ledgerflow.service.entities.task import Task
 from ledgerflow.service.notifications.subscriptions import notify_subscribers
 from ledgerflow.service.submitting.external_edits import record_external_edits
 from ledgerflow.service.submitting.outcomes import report_if_failed
+from ledgerflow.service.submitting.server_reads import record_server_changes
 
 log = logging.getLogger("ledgerflow")
 
@@ -89,6 +90,9 @@ def create_submission(
     entity_type, task_ids = _tasks_of(entity, only)
     tasks = runtime.state.tasks
     record_external_edits(runtime, (n for t in task_ids for n in (*tasks[t].input_ids, *tasks[t].output_ids)))
+    written = {n for t in task_ids for n in tasks[t].output_ids}
+    read_only = (n for t in task_ids for n in tasks[t].input_ids if n not in written)
+    record_server_changes(runtime, current.backends, read_only)
     order = _run_order(tasks, task_ids)
     forced = set(order) if force is True else {t for t in order if force and tasks[t].config_id in force}
     new_id = new_id or submission_id()

@@ -13,7 +13,9 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
+from ledgerflow.domain.entity import TOPIC_PREFIX
 from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
+from ledgerflow.domain.version import VersionTopics
 from ledgerflow.service import queries
 from ledgerflow.service.audit.history import LogEvent, history_of, read_events
 from ledgerflow.service.entities.base import Source
@@ -135,7 +137,7 @@ def migrations(reader: Reader, position: int) -> list[LogEvent]:
     """The migrations recorded up to ``position``."""
     with reader.lock:
         records = reader.store.events_with_prefix("VERSION_", position)
-    return [LogEvent.from_record(r) for r in records if r.topic == "ledgerflow.version.migrated"]
+    return [LogEvent.from_record(r) for r in records if r.topic == VersionTopics.MIGRATED]
 
 
 def events_page(reader: Reader, position: int, filters: dict[str, str]) -> dict[str, Any]:
@@ -174,7 +176,7 @@ def _family_events(
     """An entity's history with its children (``ledgerflow history``), within the position bounds."""
     first = since if isinstance(since, int) else position_at(reader.store, since) + 1
     last = until if isinstance(until, int) else position_at(reader.store, until)
-    words = kind.removeprefix("ledgerflow.")
+    words = kind.removeprefix(TOPIC_PREFIX)
     return [
         e
         for e in history_of(reader.store, entity, children=True)

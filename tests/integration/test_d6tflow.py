@@ -129,6 +129,7 @@ def test_results_outlive_a_development_restart(flow: d6tflow.Workflow) -> None:
     assert ran(flow.run()) == [] and flow.outputLoad(keys="score") == 4
     lf.create_scenario(lf.Config.configure_scenario("plain", []))
     session.close()
+    session.for_writing()  # a new development run (a look alone would replace nothing)
     assert [s.config_id for s in lf.get_scenarios()] == [next(s.config_id for s in lf.get_scenarios())]
     assert all(s.properties.get("workflow") for s in lf.get_scenarios())
 

@@ -173,10 +173,10 @@ def test_id_used_by_two_kinds() -> None:
 
 
 def test_unknown_storage_type() -> None:
-    Config.configure_data_node("sc", storage_type="mongo_collection")
+    Config.configure_data_node("sc", storage_type="redis_hash")
     assert _errors() == [
-        "`storage_type` field of DataNodeConfig `sc` must be either csv, sql_table, sql, pickle, "
-        "excel, generic, json, parquet, or in_memory."
+        "`storage_type` field of DataNodeConfig `sc` must be either csv, sql_table, sql, mongo_collection, "
+        "pickle, excel, generic, json, parquet, s3_object, or in_memory."
     ]
 
 
