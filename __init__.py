@@ -49,6 +49,7 @@ _EXPORTS: dict[str, str] = {
     "SubmissionId": "ledgerflow.domain.id_types",
     "Submittable": "ledgerflow.service.entities.task",
     "Edit": "ledgerflow.domain.edit_entry",
+    "MongoDefaultDocument": "ledgerflow.domain.mongo_document",
     "ReasonCollection": "ledgerflow.service.entities.reasons",
     **dict.fromkeys(
         [
@@ -102,6 +103,7 @@ if TYPE_CHECKING:
     from ledgerflow.domain.filters import JoinOperator as JoinOperator
     from ledgerflow.domain.filters import Operator as Operator
     from ledgerflow.domain.id_types import *  # noqa: F403
+    from ledgerflow.domain.mongo_document import MongoDefaultDocument as MongoDefaultDocument
     from ledgerflow.service.api import *  # noqa: F403
     from ledgerflow.service.entities.datanode_kinds import (
         CSVDataNode as CSVDataNode,

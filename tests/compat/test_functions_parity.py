@@ -164,3 +164,9 @@ def test_creation_refuses_what_taipy_refuses(tp_workdir: Path) -> None:
     with pytest.raises(tp.exceptions.SequenceTaskConfigDoesNotExistInSameScenarioConfig):
         tp.create_scenario(stray)
     assert tp.get_scenarios() == []
+
+
+def test_mongo_default_document_holds_fields_as_attributes() -> None:
+    document = tp.MongoDefaultDocument(name="a", value=1)
+    assert (document.name, document.value) == ("a", 1)
+    assert document == tp.MongoDefaultDocument(name="a", value=1)
