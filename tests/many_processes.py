@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -145,6 +146,7 @@ def check(reports: list[ChildReport], events: list[dict[str, Any]]) -> list[str]
     problems += _check_acknowledged(reports, events)
     problems += _check_unacknowledged(reports, events)
     problems += _check_references(events)
+    problems += _check_primaries(events)
     return problems
 
 
@@ -203,6 +205,7 @@ def _key(e: dict[str, Any]) -> str | None:
     return None
 
 
+_OURS = re.compile(r"p\d+-")  # the comments, editors and tags the children make up
 _TOPICS = {
     "create": "ledgerflow.scenario.created",
     "write": "ledgerflow.datanode.written",
@@ -268,9 +271,13 @@ def _check_unacknowledged(reports: list[ChildReport], events: list[dict[str, Any
         key = _key(e)
         if op == "create" and ("create", e["entity_id"], None) not in acknowledged:
             problems.append(f"{e['entity_id']} was created in the log (position {e['position']}) but no caller knows")
-        elif op in ("write", "lock", "tag", "untag") and key and key.startswith("p"):
-            if (op, e["entity_id"], key) not in acknowledged:
-                problems.append(f"{op} {e['entity_id']} ({key}) is in the log but its caller was not told so")
+        elif (
+            op in ("write", "lock", "tag", "untag")
+            and key
+            and _OURS.match(key)
+            and (op, e["entity_id"], key) not in acknowledged
+        ):
+            problems.append(f"{op} {e['entity_id']} ({key}) is in the log but its caller was not told so")
     return problems
 
 
@@ -300,3 +307,12 @@ def _check_references(events: list[dict[str, Any]]) -> list[str]:
         if missing:
             problems.append(f"{sid} is alive but refers to deleted or missing entities: {missing}")
     return problems
+
+
+def _check_primaries(events: list[dict[str, Any]]) -> list[str]:
+    """A cycle has one primary scenario: only the first created in it (the children never set one)."""
+    primaries: dict[str, list[str]] = defaultdict(list)
+    for e in events:
+        if e["topic"] == "ledgerflow.scenario.created" and e["payload"].get("is_primary"):
+            primaries[e["payload"]["cycle_id"]].append(e["entity_id"])
+    return [f"{cycle} got {len(ids)} primary scenarios: {ids}" for cycle, ids in primaries.items() if len(ids) > 1]

@@ -130,8 +130,13 @@ class Child:
             tags.append(tag)
             self.ack("tag", scenario.id, tag)
 
+    def deletable(self) -> list[Any]:
+        """Own scenarios that are not their cycle's primary (Taipy forbids deleting that one)."""
+        return [s for s in self.own if not s.is_primary]
+
     def delete(self) -> None:
-        scenario = self.own.pop(self.random.randrange(len(self.own)))
+        scenario = self.random.choice(self.deletable())
+        self.own.remove(scenario)
         lf.delete(scenario.id)
         self.tags.pop(scenario.id, None)
         self.ack("delete", scenario.id)
@@ -143,7 +148,7 @@ class Child:
             return
         choices: list[tuple[str, Callable[[], None], int]] = [
             ("create", self.create, 2 if len(self.own) < MAX_OWN else 0),
-            ("delete", self.delete, 1 if len(self.own) >= MAX_OWN else 0),
+            ("delete", self.delete, 1 if len(self.own) >= MAX_OWN and self.deletable() else 0),
             ("write", self.write_own, 3),
             ("write_shared", self.write_shared, 3),
             ("lock", self.lock_write_unlock, 2),
