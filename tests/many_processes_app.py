@@ -102,15 +102,18 @@ class Child:
         self.ack("write", node.id, comment)
 
     def lock_write_unlock(self) -> None:
+        """Lock an own node, then either write it as its editor (which releases the lock) or unlock it."""
         node = self.random.choice(self.own).x
         editor = self.unique("editor")
         node.lock_edit(editor)
         self.ack("lock", node.id, editor)
-        comment = self.unique("write")
-        node.write(self.random.randint(0, 1000), editor_id=editor, comment=comment)
-        self.ack("write", node.id, comment)
-        node.unlock_edit(editor)
-        self.ack("unlock", node.id, editor)
+        if self.random.random() < 0.5:
+            comment = self.unique("write")
+            node.write(self.random.randint(0, 1000), editor_id=editor, comment=comment)
+            self.ack("write", node.id, comment)
+        else:
+            node.unlock_edit(editor)
+            self.ack("unlock", node.id, editor)
 
     def submit(self) -> None:
         scenario = self.random.choice(self.own)
