@@ -19,7 +19,8 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import PersistenceError
 from eventsourcing.utils import Environment, EnvType
 
-from ledgerflow.storage.chain import Chain, ChainReport, verify
+from ledgerflow.storage.chain import Chain, ChainReport, Finding, verify
+from ledgerflow.storage.chain_tail import check_tail
 from ledgerflow.storage.checkpoints import CheckpointStore
 from ledgerflow.storage.codec import LedgerMapper, Record, StoredRow
 from ledgerflow.storage.errors import AggregateNotFound, EventStoreError
@@ -207,6 +208,10 @@ class EventStore:
     def verify_chain(self, expect: tuple[int, str] | None = None) -> ChainReport:
         """Check every event against the hash chain: the first altered, removed or reordered one."""
         return verify(self.recorder, self.chain, expect)
+
+    def check_tail(self, after: int) -> Finding | None:
+        """The first broken hash-chain link after position ``after`` (at most the last 10,000 events)."""
+        return check_tail(self.recorder, after)
 
     def get_aggregate(self, aggregate_id: str, version: int | None = None) -> Any:
         """The aggregate rebuilt from its events (up to ``version``)."""
