@@ -135,6 +135,23 @@ REGISTRY: dict[str, Workload] = {
             (Target("jobs_per_s", ">=", 300), Target("ratio_to_pool", ">=", 0.5)),
             info=("ratio_warm", "pool_jobs_per_s", "jobs", "cold_s", "pool_cold_s"),
         ),
+        Workload(
+            "contention",
+            "contention:run_contention",
+            "4 processes, one store, 20 s (quick: 8 s) of the torture test's mix; SQLite and PostgreSQL",
+            (Target("sqlite_fairness", ">=", 0.2), Target("postgresql_fairness", ">=", 0.2)),
+            heavy=True,
+            info=(
+                "sqlite_ops_per_s",
+                "sqlite_min_ops_per_s",
+                "sqlite_max_ops_per_s",
+                "sqlite_errors",
+                "postgresql_ops_per_s",
+                "postgresql_min_ops_per_s",
+                "postgresql_max_ops_per_s",
+                "postgresql_errors",
+            ),
+        ),
     )
 }
 

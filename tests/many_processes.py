@@ -64,7 +64,7 @@ def run_children(
     rounds: int = 1,
     seed: int = 0,
 ) -> list[ChildReport]:
-    """Start ``processes`` children in ``workdir``, release them together (each round), gather reports."""
+    """Start ``processes`` children in ``workdir``, release them together at each barrier, gather reports."""
     children = []
     for index in range(processes):
         report = workdir / f"child-{index}.jsonl"
@@ -91,7 +91,7 @@ def run_children(
         children.append((child, report, stderr))
     deadline = time.monotonic() + seconds * 4 + 120
     try:
-        for _ in range(rounds):
+        for _ in range(rounds if mode == "create" else 2):
             for child, _, _ in children:  # every child is ready (or gone) ...
                 assert child.stdout is not None
                 child.stdout.readline()

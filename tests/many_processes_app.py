@@ -4,7 +4,9 @@ A child is started as ``python -c "import many_processes_app as m; m.main()" SPE
 on ``PYTHONPATH``, so every process records the task function under the same name) in the shared
 working directory; ``SPEC`` is JSON: ``mode`` ("mix" or "create"), ``index``, ``seed``, ``seconds``,
 ``rounds`` and ``report`` (a file). Start-up is a barrier: the child prints ``ready`` once its
-config is built, before it touches the store, and blocks until the parent writes a line to its stdin.
+config is built, before it touches the store, and blocks until the parent writes a line to its stdin
+(mode "mix": a second time once its orchestrator runs, so the timed mix starts together; mode
+"create": before each round's ``create_scenario``).
 
 The child records what it believes it did, one JSON object per line, flushed as it goes:
 ``{"ack": op, "entity": id, "key": ...}`` for every acknowledged operation (``key`` identifies the
@@ -172,14 +174,16 @@ def main() -> None:
     with open(spec["report"], "a", encoding="utf-8") as report:
         child = Child(spec, report)
         _barrier()
-        start = time.perf_counter()
         if spec["mode"] == "create":
+            start = time.perf_counter()
             for round_ in range(int(spec["rounds"])):
                 if round_:
                     _barrier()
                 child.attempt("create", child.create)
         else:
-            child.attempt("run", lf.Orchestrator().run, count=False)
+            child.attempt("run", lf.Orchestrator().run, count=False)  # the version starts in every process at once
+            _barrier()  # then the timed mix starts together
+            start = time.perf_counter()
             deadline = start + float(spec["seconds"])
             while time.perf_counter() < deadline:
                 child.step()
