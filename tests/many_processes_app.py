@@ -60,6 +60,7 @@ class Child:
         self.scenario_config = configure()
         self.own: list[Any] = []  # live scenarios this process created
         self.tags: dict[str, list[str]] = {}  # scenario id -> tags this process put on it
+        self.held: dict[str, str] = {}  # node id -> the editor of a lock this process took and holds
         self.ops = 0
         self.counter = 0
 
@@ -91,10 +92,12 @@ class Child:
         self.own.append(scenario)
 
     def write_own(self) -> None:
-        scenario = self.random.choice(self.own)
+        node = self.random.choice(self.own).x
         comment = self.unique("write")
-        scenario.x.write(self.random.randint(0, 1000), comment=comment)
-        self.ack("write", scenario.x.id, comment)
+        # A lock this process still holds (its release failed) is released by its editor's write.
+        node.write(self.random.randint(0, 1000), editor_id=self.held.get(node.id), comment=comment)
+        self.held.pop(node.id, None)
+        self.ack("write", node.id, comment)
 
     def write_shared(self) -> None:
         scenario = self.random.choice(self.own)
@@ -106,15 +109,20 @@ class Child:
     def lock_write_unlock(self) -> None:
         """Lock an own node, then either write it as its editor (which releases the lock) or unlock it."""
         node = self.random.choice(self.own).x
-        editor = self.unique("editor")
-        node.lock_edit(editor)
-        self.ack("lock", node.id, editor)
+        if node.id not in self.held:
+            editor = self.unique("editor")
+            node.lock_edit(editor)
+            self.held[node.id] = editor
+            self.ack("lock", node.id, editor)
+        editor = self.held[node.id]
         if self.random.random() < 0.5:
             comment = self.unique("write")
             node.write(self.random.randint(0, 1000), editor_id=editor, comment=comment)
+            del self.held[node.id]
             self.ack("write", node.id, comment)
         else:
             node.unlock_edit(editor)
+            del self.held[node.id]
             self.ack("unlock", node.id, editor)
 
     def submit(self) -> None:
