@@ -15,9 +15,8 @@ from ledgerflow.service import session
 from ledgerflow.storage.errors import ChainBroken
 
 
-@pytest.fixture
-def store_file(workdir: Path) -> Path:
-    """A store with a scenario, a few writes and a checkpoint before the last ones; closed."""
+def _fill() -> None:
+    """A scenario, a few writes and a checkpoint before the last ones; the session closed."""
     Config.configure_core(mode="experiment", version_number="v")
     x = Config.configure_data_node("x", default_data=0)
     scenario = lf.create_scenario(Config.configure_scenario("s", additional_data_node_configs=[x]))
@@ -27,6 +26,12 @@ def store_file(workdir: Path) -> Path:
     for value in range(3, 6):
         scenario.x.write(value)
     session.close()
+
+
+@pytest.fixture
+def store_file(workdir: Path) -> Path:
+    """A SQLite store filled by ``_fill``."""
+    _fill()
     return workdir / ".ledgerflow" / "events.db"
 
 
@@ -68,3 +73,17 @@ def test_a_cut_tail_is_refused_instead_of_failing_at_the_first_commit(workdir: P
 def test_an_event_added_behind_ledgerflows_back_is_refused(workdir: Path, store_file: Path) -> None:
     _sql(store_file, "DELETE FROM ledgerflow_chain WHERE position = (SELECT max(position) FROM ledgerflow_chain)")
     _refused(workdir, "has no link")
+
+
+@pytest.mark.postgres
+def test_a_cut_tail_on_postgresql_is_refused(workdir: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import psycopg
+
+    monkeypatch.setenv("LEDGERFLOW_EVENT_STORE", postgres_url)
+    _fill()
+    base, schema = postgres_url.split("?schema=")
+    with psycopg.connect(base, autocommit=True) as conn:
+        table = f'"{schema}".ledgerflow_events'
+        conn.execute(f"DELETE FROM {table} WHERE notification_id > (SELECT max(notification_id) - 2 FROM {table})")
+    with pytest.raises(ChainBroken, match="was removed"):
+        lf.get_scenarios()
