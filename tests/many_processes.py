@@ -218,6 +218,9 @@ _TOPICS = {
 }
 
 
+_OPS = {topic: op for op, topic in _TOPICS.items()}
+
+
 def _check_acknowledged(reports: list[ChildReport], events: list[dict[str, Any]]) -> list[str]:
     """Every acknowledged operation has its event exactly once (unlocks: as many as acknowledged)."""
     found: Counter[tuple[str, str, str | None]] = Counter()
@@ -267,7 +270,7 @@ def _check_unacknowledged(reports: list[ChildReport], events: list[dict[str, Any
     acknowledged = {(a["ack"], a["entity"], a["key"]) for r in reports for a in r.acks}
     problems = []
     for e in events:
-        op = {v: k for k, v in _TOPICS.items()}.get(e["topic"])
+        op = _OPS.get(e["topic"])
         key = _key(e)
         if op == "create" and ("create", e["entity_id"], None) not in acknowledged:
             problems.append(f"{e['entity_id']} was created in the log (position {e['position']}) but no caller knows")
