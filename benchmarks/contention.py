@@ -26,29 +26,31 @@ PROCESSES = 4
 SECONDS = (20.0, 8.0)  # full, quick
 
 
-def _helpers() -> Any:
+def _helpers() -> tuple[Any, Any]:
+    """The test suite's runner and checks of many-process runs (``tests/many_processes*.py``)."""
     if str(TESTS) not in sys.path:
         sys.path.insert(0, str(TESTS))
     import many_processes
+    import many_processes_checks
 
-    return many_processes
+    return many_processes, many_processes_checks
 
 
 def _run(ctx: Context, backend: str, url: str | None) -> Figures:
-    helpers = _helpers()
+    helpers, checks = _helpers()
     workdir = ctx.workdir / backend
     workdir.mkdir()
     seconds = SECONDS[ctx.quick]
     with ctx.timed(backend):
         reports = helpers.run_children(workdir, url, mode="mix", processes=PROCESSES, seconds=seconds, seed=1)
-    problems = helpers.check(reports, helpers.read_log(workdir, url))
+    problems = checks.check(reports, helpers.read_log(workdir, url))
     ctx.check(not problems, f"{backend}: {len(problems)} problems, first: {problems[0][:300] if problems else ''}")
     rates = [r.rate for r in reports]
     return {
         f"{backend}_ops_per_s": statistics.mean(rates),
         f"{backend}_min_ops_per_s": min(rates),
         f"{backend}_max_ops_per_s": max(rates),
-        f"{backend}_fairness": helpers.fairness(reports),
+        f"{backend}_fairness": checks.fairness(reports),
         f"{backend}_errors": float(sum(len(r.errors) for r in reports)),
     }
 

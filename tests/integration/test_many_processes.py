@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from backends import BACKENDS, POSTGRES_URL, postgres_reachable
-from many_processes import check, fairness, ledgerflow_cli, read_log, run_children
+from many_processes import ledgerflow_cli, read_log, run_children
+from many_processes_checks import check, fairness
 
 pytestmark = pytest.mark.slow
 
