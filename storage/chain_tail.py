@@ -65,7 +65,8 @@ def _finding(row: tuple[Any, ...], previous: bytes) -> Finding | None:
     """What is wrong with one row ``(position, originator_id, version, topic, state, link)``, if anything."""
     position, originator_id, version, topic, state, link = int(row[0]), *row[1:]
     if originator_id is None:
-        return Finding("removed", position, f"the event at position {position} was removed (its link is still there)")
+        message = f"the event at position {position} was removed, its link is still in the chain"
+        return Finding("removed", position, message)
     what = f"{originator_id} v{version} ({topic})"
     if link is None:
         message = f"the event at position {position}, {what}, has no link"
