@@ -21,14 +21,13 @@ FORBIDDEN_ERRORS = {"ReplayGapError", "IntegrityError", "OperationalError", "Uni
 
 
 def check(reports: list[ChildReport], events: list[dict[str, Any]]) -> list[str]:
-    """Every way the log and the processes' beliefs disagree (empty: they agree)."""
-    problems = _check_processes(reports)
-    problems += _check_aggregates(events)
+    """Every way the log and the processes' beliefs disagree (empty: they agree); the log's problems first."""
+    problems = _check_aggregates(events)
     problems += _check_acknowledged(reports, events)
     problems += _check_unacknowledged(reports, events)
     problems += _check_references(events)
     problems += _check_primaries(events)
-    return problems
+    return problems + _check_processes(reports)
 
 
 def fairness(reports: list[ChildReport]) -> float:
