@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 import time
@@ -86,8 +87,7 @@ def run_children(
     try:
         for _ in range(rounds if mode == "create" else 2):
             for child, _, _ in children:  # every child is ready (or gone) ...
-                assert child.stdout is not None
-                child.stdout.readline()
+                _wait_ready(child, deadline)
             for child, _, _ in children:  # ... then all go at once
                 assert child.stdin is not None
                 try:
@@ -104,6 +104,16 @@ def run_children(
                 child.wait()
             stderr.close()
     return [_read_report(i, child, report, workdir) for i, (child, report, _) in enumerate(children)]
+
+
+def _wait_ready(child: subprocess.Popen[str], deadline: float) -> None:
+    """Read the child's ``ready`` line; past ``deadline`` the child is killed (a hang is a failure)."""
+    assert child.stdout is not None
+    ready, _, _ = select.select([child.stdout], [], [], max(0.0, deadline - time.monotonic()))
+    if ready:
+        child.stdout.readline()
+    else:
+        child.kill()
 
 
 def _read_report(index: int, child: subprocess.Popen[str], report: Path, workdir: Path) -> ChildReport:
