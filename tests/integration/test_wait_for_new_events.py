@@ -23,6 +23,7 @@ from ledgerflow import Config
 Config.configure_core(mode="experiment", version_number="w")
 x = Config.configure_data_node("x", default_data=0)
 scenario = lf.create_scenario(Config.configure_scenario("s", additional_data_node_configs=[x]))
+scenario.x.write(0)  # durable on return, and so is everything recorded before it
 print("ready", flush=True)
 sys.stdin.readline()
 scenario.x.write(1)
