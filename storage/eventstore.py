@@ -9,6 +9,7 @@ notification ids: 1, 2, 3... in commit order (PostgreSQL may skip ids after a ro
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -19,11 +20,13 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import PersistenceError
 from eventsourcing.utils import Environment, EnvType
 
-from ledgerflow.storage.chain import Chain, ChainReport, verify
+from ledgerflow.storage.chain import Chain, ChainReport, Finding, verify
+from ledgerflow.storage.chain_tail import check_tail
 from ledgerflow.storage.checkpoints import CheckpointStore
 from ledgerflow.storage.codec import LedgerMapper, Record, StoredRow
 from ledgerflow.storage.errors import AggregateNotFound, EventStoreError
 from ledgerflow.storage.inline_blobs import InlineBlobs
+from ledgerflow.storage.new_events import poll_until_past
 from ledgerflow.storage.sqlite_file import check_sqlite_file
 
 __all__ = ["DomainEvent", "EventStore", "Group", "LedgerApplication"]
@@ -77,6 +80,7 @@ class EventStore:
         self.inline_blobs = InlineBlobs(self.recorder)
         self.chain = Chain(self.recorder)
         self._closed = False
+        self._listener: Any = None  # PostgresListener, opened by the first wait_for_new_events
 
     @classmethod
     def open(cls, url: str | os.PathLike[str], *, create: bool = True, durability: Durability = "full") -> EventStore:
@@ -208,6 +212,10 @@ class EventStore:
         """Check every event against the hash chain: the first altered, removed or reordered one."""
         return verify(self.recorder, self.chain, expect)
 
+    def check_tail(self, after: int) -> Finding | None:
+        """The first broken hash-chain link after position ``after`` (at most the last 10,000 events)."""
+        return check_tail(self.recorder, after)
+
     def get_aggregate(self, aggregate_id: str, version: int | None = None) -> Any:
         """The aggregate rebuilt from its events (up to ``version``)."""
         try:
@@ -216,10 +224,28 @@ class EventStore:
             at = f" at version {version}" if version is not None else ""
             raise AggregateNotFound(f"No aggregate {aggregate_id!r}{at} in the event store {self.where}.") from None
 
+    def wait_for_new_events(self, after: int, timeout: float) -> bool:
+        """Block until the log goes past position ``after`` (True) or ``timeout`` seconds pass (False).
+
+        PostgreSQL: woken by ``LISTEN`` on a dedicated connection (eventsourcing's recorder sends
+        ``NOTIFY`` with every insert); SQLite: the log's end is read every 20 ms.
+        """
+        deadline = time.monotonic() + timeout
+        if self.recorder.dialect != "postgresql":
+            return poll_until_past(after, deadline, self.max_position)
+        if self._listener is None:
+            from ledgerflow.storage.pg_listen import PostgresListener
+
+            datastore: Any = cast(Any, self.recorder).datastore
+            self._listener = PostgresListener(dict(datastore.pool.kwargs), cast(Any, self.recorder).channel_name)
+        return bool(self._listener.wait(after, max(0.0, deadline - time.monotonic()), self.max_position))
+
     def close(self) -> None:
         """Release the database connections."""
         if not self._closed:
             self._closed = True
+            if self._listener is not None:
+                self._listener.close()
             self.app.close()
 
     def __enter__(self) -> EventStore:
