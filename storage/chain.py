@@ -143,6 +143,13 @@ class Chain:
         )
         return [(int(p), bytes(link)) for p, link in rows]
 
+    def link_at(self, position: int) -> bytes | None:
+        """The link of the event at ``position`` (the genesis link for 0), or None if there is none."""
+        if position == 0:
+            return GENESIS
+        rows = self._runner.run(f"SELECT link FROM {self.table} WHERE position = ?", [position])
+        return bytes(rows[0][0]) if rows else None
+
     def head(self) -> tuple[int, bytes]:
         """The last position and link (0 and the genesis link for an empty log)."""
         rows = self._runner.run(f"SELECT position, link FROM {self.table} ORDER BY position DESC LIMIT 1")
