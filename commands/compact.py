@@ -69,6 +69,9 @@ def _say(text: str) -> None:
 
 
 def _print(report: CompactionReport, policy: RetentionPolicy) -> None:
+    if report.interrupted is not None:
+        _print_interrupted(report)
+        return
     days = f" and every value written in the last {policy.keep_days:g} days" if policy.keep_days else ""
     plural = "s" if policy.keep_versions > 1 else ""
     _say(f"Policy: keep the last {policy.keep_versions} value{plural} of every data node{days}.")
@@ -89,6 +92,19 @@ def _print(report: CompactionReport, policy: RetentionPolicy) -> None:
     if report.put_back:
         _say(f"{len(report.put_back)} were written again during the run and were put back.")
     _say("The compaction is recorded in the log, and a fresh projection checkpoint was written.")
+
+
+def _print_interrupted(report: CompactionReport) -> None:
+    started = f"A compaction started at {report.interrupted} was interrupted"
+    if report.dry_run:
+        _say(f"{started}: run `ledgerflow compact` without --dry-run to finish it ({len(report.removed):,} payloads).")
+        _table(report)
+        return
+    where = f"archived in {report.archive}" if report.archive is not None else "removed for good (--delete)"
+    _say(f"{started}; it is finished now: {len(report.removed):,} payloads {where}.")
+    if report.put_back:
+        _say(f"{len(report.put_back)} were written again meanwhile and were put back.")
+    _say("The compaction is recorded in the log. Run `ledgerflow compact` again to apply the policy anew.")
 
 
 def _table(report: CompactionReport) -> None:
