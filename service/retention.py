@@ -13,10 +13,11 @@ Removed payloads go into a zip archive first (``blobs/ab/cdef…`` entries and a
 unless ``delete``; ``restore`` puts an archive back. The run is recorded in the log as a
 ``ledgerflow.compaction.done`` event (policy, position, hashes, bytes, archive), and a fresh
 projection checkpoint is written. A payload that a write committed *during* the run uses again
-is put back before the run ends. The intent is written (``compaction_intent.py``) after the
-archive and before anything is removed: a killed run is finished by the next one. The removal runs alone: it refuses to start while another process
-on this machine has the store open (a running process remembers which payloads it already
-stored), and processes starting meanwhile wait for it (``storage/presence.py``).
+is put back before the run ends. The intent is written (``compaction_intent.py``) after the archive
+and before anything is removed: a killed run is finished by the next one. The removal runs alone: it
+refuses to start while another process on this machine has the store open (a running process
+remembers which payloads it already stored), and processes starting meanwhile wait for it
+(``storage/presence.py``).
 """
 
 from __future__ import annotations

@@ -102,9 +102,7 @@ def _lost(folder: Path, hashes: list[str]) -> list[str]:
         return lost
 
 
-def test_killed_while_removing_then_run_again_loses_nothing(
-    template: tuple[Path, list[str]], tmp_path: Path
-) -> None:
+def test_killed_while_removing_then_run_again_loses_nothing(template: tuple[Path, list[str]], tmp_path: Path) -> None:
     folder, hashes = _copy(template, tmp_path)
     files = [folder / ".ledgerflow" / "blobs" / h[:2] / h[2:] for h in hashes[:300]]
     intent = folder / ".ledgerflow" / "compaction-intent.json"
