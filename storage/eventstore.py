@@ -25,6 +25,7 @@ from ledgerflow.storage.codec import LedgerMapper, Record, StoredRow
 from ledgerflow.storage.errors import AggregateNotFound, EventStoreError
 from ledgerflow.storage.inline_blobs import InlineBlobs
 from ledgerflow.storage.sqlite_file import check_sqlite_file
+from ledgerflow.storage.store_url import redact, resolve_env
 
 __all__ = ["DomainEvent", "EventStore", "Group", "LedgerApplication"]
 
@@ -85,7 +86,7 @@ class EventStore:
         ``durability="normal"`` (SQLite only) skips the fsync of each commit: faster, and in WAL
         mode the last commits may be lost on power loss, never corrupted.
         """
-        text = os.fspath(url)
+        text = resolve_env(os.fspath(url))
         if text.startswith(("postgresql://", "postgres://")):
             return cls._open_postgres(text, create=create)
         if durability not in ("full", "normal"):
@@ -94,7 +95,7 @@ class EventStore:
             text = text[len("sqlite:///") :]
         elif "://" in text:
             raise EventStoreError(
-                f"Unsupported event store URL {text!r}: use sqlite:///PATH, a file path, "
+                f"Unsupported event store URL {redact(text)!r}: use sqlite:///PATH, a file path, "
                 "or postgresql://USER@HOST:PORT/DBNAME."
             )
         if text == ":memory:":
