@@ -176,12 +176,13 @@ def compact(
     with runtime.presence.alone("compact the store"):  # others may believe the payloads stored
         _clean_partials(runtime, archive)
         left = compaction_intent.pending(runtime.storage_folder)
-        if left is None:
-            target = _archive_path(runtime, archive)
-            _write_archive(runtime, target, report, policy)
-            left = _intent(report, policy, target, delete)
-            compaction_intent.write(runtime.storage_folder, left)  # from here on, a re-run finishes it
-        return _finish(runtime, left)
+        if left is not None:
+            return _finish(runtime, left, resumed=True)
+        target = _archive_path(runtime, archive)
+        _write_archive(runtime, target, report, policy)
+        intent = _intent(report, policy, target, delete)
+        compaction_intent.write(runtime.storage_folder, intent)  # from here on, a re-run finishes it
+        return _finish(runtime, intent, resumed=False)
 
 
 def _intent(report: CompactionReport, policy: RetentionPolicy, target: Path, delete: bool) -> compaction_intent.Intent:
@@ -201,19 +202,19 @@ def _intent(report: CompactionReport, policy: RetentionPolicy, target: Path, del
     )
 
 
-def _report_of(intent: compaction_intent.Intent, *, dry_run: bool = False) -> CompactionReport:
+def _report_of(intent: compaction_intent.Intent, *, dry_run: bool = False, resumed: bool = True) -> CompactionReport:
     removed = [
         StoredPayload(p["hash"], p["size"], tuple(p["nodes"]), datetime.fromisoformat(p["last_written"]))
         for p in intent.removed
     ]
     report = CompactionReport(intent.position, intent.writes, intent.kept_writes, removed, dry_run=dry_run)
-    report.interrupted = intent.started
+    report.interrupted = intent.started if resumed else None
     return report
 
 
-def _finish(runtime: Runtime, intent: compaction_intent.Intent) -> CompactionReport:
+def _finish(runtime: Runtime, intent: compaction_intent.Intent, *, resumed: bool) -> CompactionReport:
     """Remove, put back what was written again, record, checkpoint: each step safe to repeat."""
-    report = _report_of(intent)
+    report = _report_of(intent, resumed=resumed)
     target = Path(intent.archive)
     recorded = bool(runtime.store.events_of(intent.id))
     if not recorded:
