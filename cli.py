@@ -16,6 +16,7 @@ app = typer.Typer(
     help="Event-sourced orchestration of data pipelines.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help texts are printed as written: "POSITION:LINK", "ledgerflow[postgres]"
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

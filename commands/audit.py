@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.text import Text
 
 from ledgerflow.commands.common import console, fail, handles_errors
 
@@ -128,16 +129,19 @@ def verify(
         where = store.where
     if report.finding is None:
         console.print(
-            f"[green]✔[/green] The log is intact: {report.checked:,} events match the hash chain ({where}).",
+            Text.assemble(
+                ("✔", "green"), f" The log is intact: {report.checked:,} events match the hash chain ({where})."
+            ),
             soft_wrap=True,
         )
         console.print(f"Head: position {report.head_position}, link {report.head_link}", soft_wrap=True)
         console.print(
-            "[dim]Note the head elsewhere; --expect POSITION:LINK later detects a rewrite of the log up to it.[/dim]",
+            "Note the head elsewhere; --expect POSITION:LINK later detects a rewrite of the log up to it.",
+            style="dim",
             soft_wrap=True,
         )
         return
-    console.print(f"[red]✘ {report.finding.message}[/red]", highlight=False, soft_wrap=True)
+    console.print(f"✘ {report.finding.message}", style="red", highlight=False, soft_wrap=True)
     console.print(
         f"The {report.checked:,} events before it match the chain (up to position {report.head_position}).",
         soft_wrap=True,

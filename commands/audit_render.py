@@ -13,6 +13,7 @@ import orjson
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ledgerflow.commands.common import console
 from ledgerflow.domain.enums import Status, SubmissionStatus
@@ -94,12 +95,12 @@ def event_table(
     table.add_column("reason", overflow="fold", ratio=1)
     table.add_column("details", overflow="fold", ratio=3)
     for event in events:
-        cells = [str(event.position), local_time(event.time)]
+        cells: list[str | Text] = [str(event.position), local_time(event.time)]
         if entity_column:
             cells.append(ids(f"{event.entity_id} v{event.entity_version}"))
-        by = event.actor or ""
+        by = Text(event.actor or "")
         if event.correlation_id:
-            by += f"\n[dim]{ids(event.correlation_id)}[/dim]"
+            by.append(f"\n{ids(event.correlation_id)}", style="dim")
         cells += [event.name, by, event.reason or "", summary(event)]
         table.add_row(*cells)
     return table
@@ -111,7 +112,7 @@ _MIN_FILE_WIDTH = 160
 def show(table: Table, rows: int) -> None:
     """Print a table: paged on a terminal when taller than the screen; wide enough when redirected."""
     if not console.is_terminal:
-        Console(width=max(console.width, _MIN_FILE_WIDTH), highlight=False).print(table)
+        Console(width=max(console.width, _MIN_FILE_WIDTH), highlight=False, markup=False, emoji=False).print(table)
     elif rows + 6 > console.height:
         os.environ.setdefault("LESS", "-RS")  # keep colours, do not wrap long rows
         with console.pager(styles=True):

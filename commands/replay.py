@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from ledgerflow.commands.audit import StorageFolder, StoreUrl, open_store
 from ledgerflow.commands.common import console, fail, handles_errors
@@ -42,12 +43,11 @@ def replay(
     with open_store(storage_folder, event_store) as store:
         report = replay_store(store, verify=verify)
     if report.ok:
-        console.print(f"[green]✔[/green] {report}", highlight=False)
+        console.print(Text.assemble(("✔", "green"), f" {report}"), highlight=False)
         if not verify:
             console.print("Saved the rebuilt state as the checkpoint start-ups load.")
         return
-    console.print("[red]✘[/red] ", end="")
-    console.print(str(report), highlight=False, markup=False)
+    console.print(Text.assemble(("✘", "red"), f" {report}"), highlight=False)
     raise typer.Exit(1)
 
 
@@ -77,10 +77,10 @@ def _report_table(report: RerunReport) -> Table:
                 check.data_node_config_id if check else "",
                 check.recorded_hash[:12] if check and check.recorded_hash else "",
                 check.new_hash[:12] if check and check.new_hash else "",
-                f"[{style}]{verdict if check is None or check.reproduced else 'differs'}[/{style}]",
+                Text(verdict if check is None or check.reproduced else "differs", style),
             )
         if job.error:
-            table.add_row("", "", "", "", "", f"[red]{job.error}[/red]")
+            table.add_row("", "", "", "", "", Text(job.error, "red"))
     return table
 
 
