@@ -98,7 +98,7 @@ class SubmissionRun:
         """Record the collected status changes (one command) before anything else is recorded."""
         if self.collected:
             collected, self.collected = self.collected, []
-            self._write(collected, (), "jobs skipped", queued=True)
+            self._write(collected, (), _reason_of(collected), queued=True)
 
     def _write(
         self,
@@ -373,3 +373,9 @@ class SubmissionRun:
 
 def _lost(reason: str) -> JobOutcome:
     return JobOutcome(error=reason, stacktrace=[reason], lost=True)
+
+
+def _reason_of(changes: Sequence[Change]) -> str:
+    """The reason of a command recording collected status changes: what they are ("jobs blocked and pending")."""
+    found = {c.status for c in changes}
+    return "jobs " + " and ".join(s.name.lower() for s in _COLLECTED if s in found)

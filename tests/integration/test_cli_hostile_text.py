@@ -16,7 +16,7 @@ from ledgerflow.service import session
 COMMENT = "copied from [data/input.csv]"
 EDITOR = "bob[admin]"
 NAME = "list[int] <script>alert(1)</script>"
-VALUE = "say \"hi\" [red]not red[/red] :link:\nsecond line"
+VALUE = 'say "hi" [red]not red[/red] :link:\nsecond line'
 TAG = "[bold]loud[/bold]"
 
 
