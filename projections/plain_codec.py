@@ -121,9 +121,17 @@ def _optional(inner: tuple[Encode, Decode]) -> tuple[Encode, Decode]:
     return (lambda v: None if v is None else encode(v)), (lambda v: None if v is None else decode(v))
 
 
-def _list(inner: tuple[Encode, Decode], *, as_set: bool = False) -> tuple[Encode, Decode]:
+def _list(inner: tuple[Encode, Decode], *, as_set: bool = False, kind: type | None = None) -> tuple[Encode, Decode]:
     encode, decode = inner
     build: Callable[[Any], Any] = set if as_set else list
+    if kind is not None:  # a list of texts or integers: checked without a call per item
+
+        def scalars(v: Any) -> Any:
+            if type(v) is not list or not all(type(x) is kind for x in v):
+                raise ShapeError(f"expected a list of {kind.__name__}")
+            return build(v)
+
+        return (sorted if as_set else list), scalars
     if encode is _identity:
         return (sorted if as_set else list), lambda v: build(map(decode, _expect(v, list, "a list")))
     return (
@@ -140,23 +148,97 @@ def _dict(inner: tuple[Encode, Decode]) -> tuple[Encode, Decode]:
     )
 
 
+#: Annotations whose values JSON gives as they are: checked inline, by exact type (bool is no int).
+_SCALARS: dict[Any, str] = {
+    str: "type({v}) is str",
+    int: "type({v}) is int",
+    bool: "type({v}) is bool",
+    float: "type({v}) in (int, float)",
+}
+_ONLY = {str: {str}, int: {int}}  # the set of item types of a list of texts, of integers
+
+
+def _optional_of(annotation: Any) -> Any:
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (types.UnionType, typing.Union) and len(args) == 2 and type(None) in args:
+        return args[0] if args[1] is type(None) else args[1]
+    return None
+
+
+def _inline(annotation: Any, tagged: bool, v: str, names: dict[str, Any]) -> tuple[str | None, str] | None:
+    """(a test, the argument) decoding the value named ``v`` of ``annotation`` in generated code; None
+    if it needs its decoder. Anything that raises there (KeyError, ValueError) means a wrong shape."""
+    if annotation in _SCALARS:
+        return _SCALARS[annotation].format(v=v), v
+    if annotation is Any and not tagged:
+        return None, v
+    if annotation is datetime:
+        names["fromisoformat"] = datetime.fromisoformat
+        return f"type({v}) is str", f"fromisoformat({v})"
+    inner = _optional_of(annotation)
+    if inner in _SCALARS:
+        return f"({v} is None or {_SCALARS[inner].format(v=v)})", v
+    if inner is datetime:
+        names["fromisoformat"] = datetime.fromisoformat
+        return f"({v} is None or type({v}) is str)", f"(None if {v} is None else fromisoformat({v}))"
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (list, set) and args[0] in _ONLY:
+        names[f"only_{args[0].__name__}"] = _ONLY[args[0]]
+        check = f"type({v}) is list and (not {v} or set(map(type, {v})) == only_{args[0].__name__})"
+        return check, (f"set({v})" if origin is set else v)
+    if origin is dict and args == (str, Any) and not tagged:
+        return f"type({v}) is dict", v
+    if isinstance(annotation, type) and issubclass(annotation, IntEnum):
+        names[f"members_{annotation.__name__}"] = annotation._value2member_map_
+        return f"type({v}) is int", f"members_{annotation.__name__}[{v}]"
+    return None
+
+
 def _dataclass(cls: type[Any], tagged: bool) -> tuple[Encode, Decode]:
+    """Views as the list of their field values; the decoder is generated from the annotations (one
+    function per class, checks inline: a start-up decodes tens of thousands of views)."""
     names = [f.name for f in fields(cls)]
     hints = typing.get_type_hints(cls, localns=annotation_names())
     codecs = [codec_of(hints[name], tagged) for name in names]
     encoders = [c[0] for c in codecs]
-    decoders = [c[1] for c in codecs]
+    namespace: dict[str, Any] = {"cls": cls, "ShapeError": ShapeError}
+    checks, arguments = [], []
+    for index, name in enumerate(names):
+        value = f"a{index}"
+        inline = _inline(hints[name], tagged, value, namespace)
+        if inline is None:
+            namespace[f"d{index}"] = codecs[index][1]
+            arguments.append(f"d{index}({value})")
+            continue
+        check, argument = inline
+        if check is not None:
+            checks.append(check)
+        arguments.append(argument)
     count = len(names)
+    unpack = ", ".join(f"a{i}" for i in range(count)) + ","
+    source = "\n".join(
+        [
+            "def decode(row):",
+            f"    if type(row) is not list or len(row) != {count}:",
+            f"        raise ShapeError('expected a {cls.__name__} of {count} fields')",
+            f"    {unpack} = row",
+            *(
+                [
+                    f"    if not ({' and '.join(checks)}):",
+                    f"        raise ShapeError('a field of a {cls.__name__} has the wrong type')",
+                ]
+                if checks
+                else []
+            ),
+            f"    return cls({', '.join(arguments)})",
+        ]
+    )
+    exec(compile(source, f"<checkpoint decoder of {cls.__name__}>", "exec"), namespace)  # our source, not data
 
     def encode(view: Any) -> list[Any]:
         return [enc(getattr(view, name)) for enc, name in zip(encoders, names, strict=True)]
 
-    def decode(row: Any) -> Any:
-        if type(row) is not list or len(row) != count:
-            raise ShapeError(f"expected a {cls.__name__} of {count} fields")
-        return cls(*[dec(value) for dec, value in zip(decoders, row, strict=True)])
-
-    return encode, decode
+    return encode, namespace["decode"]
 
 
 @cache
@@ -178,10 +260,9 @@ def codec_of(annotation: Any, tagged: bool = False) -> tuple[Encode, Decode]:
         if len(rest) == 1 and len(args) == 2:
             return _optional(codec_of(rest[0], tagged))
         raise TypeError(f"No checkpoint codec for {annotation}")
-    if origin is list:
-        return _list(codec_of(args[0], tagged))
-    if origin is set:
-        return _list(codec_of(args[0], tagged), as_set=True)
+    if origin in (list, set):
+        kind = args[0] if args[0] in (str, int) else None
+        return _list(codec_of(args[0], tagged), as_set=origin is set, kind=kind)
     if origin is dict and args[0] is str:
         return _dict(codec_of(args[1], tagged))
     if annotation is bool:
@@ -216,5 +297,5 @@ def decode_field(annotation: Any, data: bytes) -> Any:
         return codec_of(annotation, _TAG in data)[1](plain)
     except ShapeError:
         raise
-    except (TypeError, ValueError, AttributeError) as error:
-        raise ShapeError(str(error)) from None
+    except (TypeError, ValueError, AttributeError, KeyError) as error:
+        raise ShapeError(f"{type(error).__name__}: {error}") from None
