@@ -61,8 +61,10 @@ def history(
     """Every event of an entity, in order (a scenario's include its tasks, data, submissions and jobs)."""
     from ledgerflow.commands.audit_render import event_table, print_json_lines, show
     from ledgerflow.service.history import history_of
+    from ledgerflow.storage.id_search import resolve_id
 
     with open_store(storage_folder, event_store) as store:
+        entity_id = resolve_id(store, entity_id)
         events = history_of(store, entity_id, children=not own)
     if json:
         print_json_lines(events)
@@ -92,6 +94,7 @@ def events(
     from ledgerflow.commands.audit_render import event_table, print_json_lines, show
     from ledgerflow.service.history import read_events
     from ledgerflow.service.timetravel import parse_when
+    from ledgerflow.storage.id_search import resolve_id
 
     start = parse_when(since) if since else None
     end = parse_when(until) if until else None
@@ -99,7 +102,8 @@ def events(
         raise fail(f"--limit is {limit}: use 0 (no limit) or a positive number.", 2)
     cap = limit if limit is not None else (0 if json else DEFAULT_LIMIT)
     with open_store(storage_folder, event_store) as store:
-        found = read_events(store, start, end, type_ or (), entity or ())
+        entities = [resolve_id(store, e) for e in entity or ()]
+        found = read_events(store, start, end, type_ or (), entities)
         chosen = islice(found, cap + 1) if cap else found
         if json:
             print_json_lines(islice(chosen, cap) if cap else chosen)

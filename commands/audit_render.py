@@ -22,7 +22,8 @@ from ledgerflow.service.history import LogEvent
 __all__ = ["event_table", "local_time", "print_json_lines", "shorten_ids", "show", "summary"]
 
 _DETAIL_WIDTH = 70
-_UUID = re.compile(r"([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Time-ordered ids begin alike (the timestamp): their last 8 hex digits, random, tell them apart.
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}([0-9a-f]{8})")
 _NOT_SHOWN = ("originator_topic", "key")
 _STATUS_OF = {"ledgerflow.job.status_changed": Status, "ledgerflow.submission.status_changed": SubmissionStatus}
 
@@ -73,8 +74,8 @@ def _cut(text: str, width: int = _DETAIL_WIDTH) -> str:
 
 
 def shorten_ids(text: str) -> str:
-    """Ids with their UUID cut to its first 8 hex digits (``JOB_double_c195b062…``)."""
-    return _UUID.sub(r"\1…", text)
+    """Ids with their UUID cut to its last 8 hex digits (``JOB_double_…c3d40e76``): any command takes that."""
+    return _UUID.sub(r"…\1", text)
 
 
 def event_table(

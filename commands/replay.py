@@ -103,8 +103,10 @@ def rerun(
     use_working_directory_imports()
     if application_path is not None:
         _load_application(application_path)
-    with open_store(storage_folder, event_store):
-        pass  # refuses a missing store before one is created
+    from ledgerflow.storage.id_search import resolve_id
+
+    with open_store(storage_folder, event_store) as store:  # refuses a missing store before one is created
+        submission_id = resolve_id(store, submission_id)
     runtime = Runtime(str(storage_folder), event_store)
     try:
         report = rerun_in(runtime, Backends(runtime.blobs), submission_id)
