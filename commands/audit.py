@@ -127,9 +127,11 @@ def verify(
     event_store: StoreUrl = None,
 ) -> None:
     """Check every event against the hash chain; report the first altered, removed or reordered one."""
+    from ledgerflow.commands.progress import progress
+
     noted = _parse_head(expect) if expect else None
-    with open_store(storage_folder, event_store) as store:
-        report = store.verify_chain(noted)
+    with open_store(storage_folder, event_store) as store, progress("Verifying the hash chain") as report_progress:
+        report = store.verify_chain(noted, report_progress)
         where = store.where
     if report.finding is None:
         console.print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -17,6 +18,17 @@ console = Console(markup=False, emoji=False)
 errors = Console(stderr=True, markup=False, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Output:
+    """How much the command says besides its result (``ledgerflow --verbose`` / ``--quiet``)."""
+
+    quiet: bool = False
+    verbose: bool = False
+
+
+output = Output()
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

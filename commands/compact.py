@@ -43,6 +43,7 @@ def compact(
     event_store: StoreUrl = None,
 ) -> None:
     """Remove data payloads no kept write uses (the log itself stays whole), and checkpoint."""
+    from ledgerflow.commands.progress import progress
     from ledgerflow.service import retention
     from ledgerflow.service.runtime import Runtime, event_store_url
     from ledgerflow.storage.eventstore import EventStore
@@ -58,7 +59,8 @@ def compact(
             count = retention.restore(runtime, restore)
             _say(f"Restored {count} payloads from {restore} into {runtime.blobs.folder}.")
             return
-        report = retention.compact(runtime, policy, archive=archive, delete=delete, dry_run=dry_run)
+        with progress("Archiving payloads") as moved:
+            report = retention.compact(runtime, policy, archive=archive, delete=delete, dry_run=dry_run, progress=moved)
     finally:
         runtime.close()
     _print(report, policy)

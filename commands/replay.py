@@ -38,10 +38,11 @@ def replay(
     event_store: StoreUrl = None,
 ) -> None:
     """Rebuild the projection from position 0 of the log (and check it, with --verify)."""
+    from ledgerflow.commands.progress import progress
     from ledgerflow.service.replay import replay_store
 
-    with open_store(storage_folder, event_store) as store:
-        report = replay_store(store, verify=verify)
+    with open_store(storage_folder, event_store) as store, progress("Replaying the log") as moved:
+        report = replay_store(store, verify=verify, progress=moved)
     if report.ok:
         console.print(Text.assemble(("✔", "green"), f" {report}"), highlight=False)
         if not verify:

@@ -27,7 +27,7 @@ import os
 import re
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -157,11 +157,13 @@ def compact(
     delete: bool = False,
     dry_run: bool = False,
     now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CompactionReport:
     """Remove the payloads the policy no longer keeps; archive them unless ``delete``.
 
     A compaction a killed run left unfinished is finished first, and reported instead (run again
     for a new one); with ``dry_run``, it is only reported (``CompactionReport.interrupted``).
+    ``progress``: called with (payloads archived, payloads to archive) as the archive is written.
     """
     runtime.flush()
     left = compaction_intent.pending(runtime.storage_folder)
@@ -179,7 +181,7 @@ def compact(
         if left is not None:
             return _finish(runtime, left, resumed=True)
         target = _archive_path(runtime, archive)
-        _write_archive(runtime, target, report, policy)
+        _write_archive(runtime, target, report, policy, progress)
         intent = _intent(report, policy, target, delete)
         compaction_intent.write(runtime.storage_folder, intent)  # from here on, a re-run finishes it
         return _finish(runtime, intent, resumed=False)
@@ -267,7 +269,13 @@ def _archive_path(runtime: Runtime, archive: Path | None) -> Path:
     return archive / name if archive.is_dir() or not archive.suffix else archive
 
 
-def _write_archive(runtime: Runtime, target: Path, report: CompactionReport, policy: RetentionPolicy) -> None:
+def _write_archive(
+    runtime: Runtime,
+    target: Path,
+    report: CompactionReport,
+    policy: RetentionPolicy,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     """Every removed payload, and a manifest, in a zip written atomically."""
     if target.exists():
         raise LedgerflowError(f"The archive {target} already exists: choose another path.")
@@ -281,7 +289,9 @@ def _write_archive(runtime: Runtime, target: Path, report: CompactionReport, pol
     }
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-            for payload in report.removed:
+            for done, payload in enumerate(report.removed, 1):
+                if progress is not None:
+                    progress(done, len(report.removed))
                 zipped.writestr(_entry(payload.hash), runtime.blobs.get(payload.hash))
                 manifest["payloads"].append(
                     {

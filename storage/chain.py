@@ -17,7 +17,7 @@ must still end in the same link.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -183,14 +183,22 @@ class ChainReport:
         return self.finding is None
 
 
-def verify(events: EventRows, chain: Chain, expect: tuple[int, str] | None = None) -> ChainReport:
+def verify(
+    events: EventRows,
+    chain: Chain,
+    expect: tuple[int, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ChainReport:
     """Walk the log and its chain in order; report the first altered, removed or reordered event.
 
     ``expect``: a head noted earlier (position, hex link) that the chain must still pass through.
+    ``progress``: called with (position, last position) every ``PAGE`` events.
     """
     until = max(_max_position(events, chain), expect[0] if expect else 0)
     previous, checked, last = GENESIS, 0, 0
     for position, row, stored in _merged(events, chain, until):
+        if progress is not None and position % PAGE == 0:
+            progress(position, until)
         if expect is not None and last < expect[0] < position:
             return ChainReport(checked, last, previous.hex(), _head_mismatch(expect, None))
         finding = _check(row, stored, position, previous, chain, until)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast
 
@@ -205,9 +205,12 @@ class EventStore:
         decode = self.mapper.decode_row
         return [decode(*row) for row in self.recorder.select_prefix_rows(prefix, last)]
 
-    def verify_chain(self, expect: tuple[int, str] | None = None) -> ChainReport:
-        """Check every event against the hash chain: the first altered, removed or reordered one."""
-        return verify(self.recorder, self.chain, expect)
+    def verify_chain(
+        self, expect: tuple[int, str] | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> ChainReport:
+        """Check every event against the hash chain: the first altered, removed or reordered one
+        (``progress``: called with the position reached and the last one, now and then)."""
+        return verify(self.recorder, self.chain, expect, progress)
 
     def get_aggregate(self, aggregate_id: str, version: int | None = None) -> Any:
         """The aggregate rebuilt from its events (up to ``version``)."""
