@@ -128,11 +128,13 @@ def verify(
 ) -> None:
     """Check every event against the hash chain; report the first altered, removed or reordered one."""
     from ledgerflow.commands.progress import progress
+    from ledgerflow.service.saved_state import check_saved_state
 
     noted = _parse_head(expect) if expect else None
     with open_store(storage_folder, event_store) as store, progress("Verifying the hash chain") as report_progress:
         report = store.verify_chain(noted, report_progress)
         where = store.where
+        checkpoint = check_saved_state(store)
     if report.finding is None:
         console.print(
             Text.assemble(
@@ -146,6 +148,7 @@ def verify(
             style="dim",
             soft_wrap=True,
         )
+        _report_checkpoint(checkpoint)
         return
     console.print(f"✘ {report.finding.message}", style="red", highlight=False, soft_wrap=True)
     console.print(
@@ -157,6 +160,23 @@ def verify(
 
 def _count(events: int) -> str:
     return f"{events:,} event" + ("" if events == 1 else "s")
+
+
+def _report_checkpoint(checkpoint: tuple[int, str | None] | None) -> None:
+    """The projection checkpoint start-ups load: sealed to the chain, or changed behind ledgerflow's back."""
+    if checkpoint is None:
+        return
+    position, problem = checkpoint
+    if problem is None:
+        console.print(f"The checkpoint at position {position:,} matches its seal and the chain.", soft_wrap=True)
+        return
+    console.print(
+        f"✘ The checkpoint at position {position:,} was not saved by ledgerflow as it is: {problem}. "
+        "Start-ups do not use it (they fold the log); `ledgerflow replay` writes a new one.",
+        style="red",
+        soft_wrap=True,
+    )
+    raise typer.Exit(1)
 
 
 def _parse_head(text: str) -> tuple[int, str]:

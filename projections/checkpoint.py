@@ -110,6 +110,18 @@ def _open_seal(data: bytes | None, position: int, link: bytes | None) -> dict[st
     return dict(seal["parts"])
 
 
+def seal_problem(parts: dict[str, bytes | None], position: int, link: bytes | None) -> str | None:
+    """Why a checkpoint's parts would not be used (seal, link or a part's digest), or None."""
+    try:
+        digests = _open_seal(parts.get(SEAL), position, link)
+    except SealBroken as error:
+        return str(error)
+    changed = sorted(
+        name for name, digest in digests.items() if (data := parts.get(name)) is None or _digest(data) != digest
+    )
+    return f"its part(s) {', '.join(changed)} were changed or removed after it was saved" if changed else None
+
+
 def _load(annotation: Any, data: bytes, digest: str) -> Any:
     if _digest(data) != digest:
         raise SealBroken("a part was changed after it was saved")

@@ -21,11 +21,12 @@ from ledgerflow.projections.checkpoint import (
     checkpoint_name,
     dump_parts,
     load_state,
+    seal_problem,
 )
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.storage.eventstore import EventStore
 
-__all__ = ["load_saved_state", "save_state"]
+__all__ = ["check_saved_state", "load_saved_state", "save_state"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,18 @@ def save_state(store: EventStore, state: CurrentState) -> None:
     for stale in store.checkpoints.names():
         if stale.startswith(STATE_CHECKPOINTS) and stale != name:
             store.checkpoints.delete(stale)
+
+
+def check_saved_state(store: EventStore) -> tuple[int, str | None] | None:
+    """The position of the checkpoint start-ups would load and why it would not be used (None: it
+    would); None when there is no checkpoint. Reads every part (``ledgerflow audit verify``)."""
+    name = checkpoint_name()
+    saved = store.checkpoints.load_parts(name, [SEAL])
+    if saved is None:
+        return None
+    position, names, _ = saved
+    parts = {part: store.checkpoints.load_part(name, position, part) for part in names}
+    return position, seal_problem(parts, position, store.chain.link_at(position))
 
 
 def load_saved_state(store: EventStore, until: int | None = None, *, lazy: bool = True) -> CurrentState:

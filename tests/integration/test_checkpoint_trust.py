@@ -138,3 +138,14 @@ def test_a_checkpoint_of_the_wrong_shape_is_folded_from_the_log(tmp_path: Path, 
     listed = _app(tmp_path, "list")
     assert "['alpha']" in listed.stdout
     assert "cannot be read" in listed.stderr
+
+
+def test_audit_verify_reports_an_edited_checkpoint(tmp_path: Path) -> None:
+    _scenario_named(tmp_path, "alpha")
+    verify = [*CLI, "audit", "verify"]
+    intact = subprocess.run(verify, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert intact.returncode == 0 and "matches its seal and the chain" in intact.stdout
+    _set_part(tmp_path, "scenarios", _parts(tmp_path)["scenarios"].replace(b"alpha", b"omega"))
+    edited = subprocess.run(verify, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert edited.returncode == 1
+    assert "The log is intact" in edited.stdout and "scenarios were changed or removed" in edited.stdout
