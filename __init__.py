@@ -6,8 +6,16 @@ This module only re-exports; names load lazily so ``import ledgerflow`` stays fa
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from ledgerflow.domain import ports as _config_ports
+from ledgerflow.storage.config_files import TomlFiles as _TomlFiles
+
+# The composition root of the configuration: the domain reads the environment and TOML files only
+# through what is installed here, and every process imports this package first.
+_config_ports.install(os.environ, _TomlFiles())
 
 _EXPORTS: dict[str, str] = {
     "Config": "ledgerflow.domain.config",
@@ -15,19 +23,19 @@ _EXPORTS: dict[str, str] = {
     "Frequency": "ledgerflow.domain.enums",
     "Status": "ledgerflow.domain.enums",
     "SubmissionStatus": "ledgerflow.domain.enums",
-    "Orchestrator": "ledgerflow.executor.orchestrator",
+    "Orchestrator": "ledgerflow.service.orchestrator",
     "Scenario": "ledgerflow.service.entities.scenario",
     "Sequence": "ledgerflow.service.entities.scenario",
     "Cycle": "ledgerflow.service.entities.scenario",
     "DataNode": "ledgerflow.service.entities.datanode",
     "Task": "ledgerflow.service.entities.task",
-    "Job": "ledgerflow.service.entities.task",
-    "Submission": "ledgerflow.service.entities.task",
+    "Job": "ledgerflow.service.entities.job",
+    "Submission": "ledgerflow.service.entities.job",
     "exceptions": "ledgerflow.domain",
-    "Event": "ledgerflow.service.events",
-    "EventConsumer": "ledgerflow.service.events",
-    "EventEntityType": "ledgerflow.service.events",
-    "EventOperation": "ledgerflow.service.events",
+    "Event": "ledgerflow.service.notifications.events",
+    "EventConsumer": "ledgerflow.service.notifications.events",
+    "EventEntityType": "ledgerflow.service.notifications.events",
+    "EventOperation": "ledgerflow.service.notifications.events",
 }
 _API = "ledgerflow.service.api"  # every name in its __all__ is re-exported too
 
@@ -60,10 +68,10 @@ if TYPE_CHECKING:
     from ledgerflow.domain.enums import Scope as Scope
     from ledgerflow.domain.enums import Status as Status
     from ledgerflow.domain.enums import SubmissionStatus as SubmissionStatus
-    from ledgerflow.executor.orchestrator import Orchestrator as Core  # noqa: F401
-    from ledgerflow.executor.orchestrator import Orchestrator as Orchestrator
     from ledgerflow.service.api import *  # noqa: F403
-    from ledgerflow.service.events import Event as Event
-    from ledgerflow.service.events import EventConsumer as EventConsumer
-    from ledgerflow.service.events import EventEntityType as EventEntityType
-    from ledgerflow.service.events import EventOperation as EventOperation
+    from ledgerflow.service.notifications.events import Event as Event
+    from ledgerflow.service.notifications.events import EventConsumer as EventConsumer
+    from ledgerflow.service.notifications.events import EventEntityType as EventEntityType
+    from ledgerflow.service.notifications.events import EventOperation as EventOperation
+    from ledgerflow.service.orchestrator import Orchestrator as Core  # noqa: F401
+    from ledgerflow.service.orchestrator import Orchestrator as Orchestrator

@@ -17,7 +17,7 @@ from benchmarks.worker import Context, Figures
 
 def run_replay(ctx: Context) -> Figures:
     """events_per_s of a rebuild from position 0; the chain verification time for reference."""
-    from ledgerflow.service.replay import replay_store
+    from ledgerflow.service.audit.replay import replay_store
     from ledgerflow.storage.eventstore import EventStore
 
     if ctx.store is None:

@@ -1,14 +1,12 @@
-"""Audit commands: ``history ID``, ``events``, ``audit verify`` and ``compact``.
+"""Audit commands: ``history ID``, ``events`` and ``audit verify``.
 
 They read the event store directly (``--storage-folder``, default ``.ledgerflow/``, or
 ``--event-store URL`` / ``LEDGERFLOW_EVENT_STORE``): no application runs, no version is
-activated, and nothing is written except by ``compact``.
+activated, and nothing is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,36 +15,16 @@ import typer
 from rich.text import Text
 
 from ledgerflow.commands.common import console, fail, handles_errors
+from ledgerflow.commands.options import StorageFolder, StoreUrl, open_store
 
 if TYPE_CHECKING:
-    from ledgerflow.storage.eventstore import EventStore
+    pass
 
-__all__ = ["StorageFolder", "StoreUrl", "open_store", "register"]
 
 DEFAULT_LIMIT = 1000
 
-StorageFolder = Annotated[
-    Path, typer.Option("--storage-folder", help="The application's storage folder (its event store and payloads).")
-]
-StoreUrl = Annotated[
-    str | None,
-    typer.Option("--event-store", help="The event store URL (default: LEDGERFLOW_EVENT_STORE, else the folder's)."),
-]
 Json = Annotated[bool, typer.Option("--json", help="One JSON object per event and line, for machines.")]
 Wide = Annotated[bool, typer.Option("--wide", help="Show ids whole (tables shorten their UUIDs).")]
-
-
-@contextmanager
-def open_store(storage_folder: Path, event_store: str | None) -> Iterator[EventStore]:
-    """The existing event store of the application, opened for reading."""
-    from ledgerflow.service.runtime import event_store_url
-    from ledgerflow.storage.eventstore import EventStore
-
-    store = EventStore.open(event_store_url(str(storage_folder), event_store), create=False)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 @handles_errors
@@ -60,7 +38,7 @@ def history(
 ) -> None:
     """Every event of an entity, in order (a scenario's include its tasks, data, submissions and jobs)."""
     from ledgerflow.commands.audit_render import event_table, print_json_lines, show
-    from ledgerflow.service.history import history_of
+    from ledgerflow.service.audit.history import history_of
     from ledgerflow.storage.id_search import resolve_id
 
     with open_store(storage_folder, event_store) as store:
@@ -92,8 +70,8 @@ def events(
 ) -> None:
     """The log, or a filtered part of it, in order."""
     from ledgerflow.commands.audit_render import event_table, print_json_lines, show
-    from ledgerflow.service.history import read_events
-    from ledgerflow.service.timetravel import parse_when
+    from ledgerflow.service.audit.history import read_events
+    from ledgerflow.service.timetravel.view import parse_when
     from ledgerflow.storage.id_search import resolve_id
 
     start = parse_when(since) if since else None
@@ -128,7 +106,7 @@ def verify(
 ) -> None:
     """Check every event against the hash chain; report the first altered, removed or reordered one."""
     from ledgerflow.commands.progress import progress
-    from ledgerflow.service.saved_state import check_saved_state
+    from ledgerflow.runtime.checkpoints import check_saved_state
 
     noted = _parse_head(expect) if expect else None
     with open_store(storage_folder, event_store) as store, progress("Verifying the hash chain") as report_progress:
@@ -188,11 +166,8 @@ def _parse_head(text: str) -> tuple[int, str]:
 
 def register(app: typer.Typer) -> None:
     """Add the audit commands to the ``ledgerflow`` command."""
-    from ledgerflow.commands.compact import compact
-
     app.command()(history)
     app.command()(events)
     audit = typer.Typer(help="Check the log's integrity.", no_args_is_help=True)
     audit.command()(verify)
     app.add_typer(audit, name="audit")
-    app.command()(compact)

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from ledgerflow.commands.common import console
 from ledgerflow.domain.enums import Status, SubmissionStatus
-from ledgerflow.service.history import LogEvent
+from ledgerflow.service.audit.history import LogEvent
 
 __all__ = ["event_table", "local_time", "print_json_lines", "shorten_ids", "show", "summary"]
 

@@ -1,4 +1,4 @@
-"""``ledgerflow compact``: apply the retention policy to data payloads (see ``service/retention.py``)."""
+"""``ledgerflow compact``: apply the retention policy to data payloads (see ``service/audit/compaction.py``)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledgerflow.commands.audit import StorageFolder, StoreUrl
 from ledgerflow.commands.common import console, fail, handles_errors
+from ledgerflow.commands.options import StorageFolder, StoreUrl
 
 if TYPE_CHECKING:
-    from ledgerflow.service.retention import CompactionReport, RetentionPolicy
+    from ledgerflow.service.audit.compaction import CompactionReport, RetentionPolicy
 
 __all__ = ["compact"]
 
@@ -44,25 +44,21 @@ def compact(
 ) -> None:
     """Remove data payloads no kept write uses (the log itself stays whole), and checkpoint."""
     from ledgerflow.commands.progress import progress
-    from ledgerflow.service import retention
-    from ledgerflow.service.runtime import Runtime, event_store_url
-    from ledgerflow.storage.eventstore import EventStore
+    from ledgerflow.service.audit import compaction
+    from ledgerflow.service.stores import maintaining
 
     if delete and archive is not None:
         raise fail("Choose --archive PATH or --delete, not both.", 2)
-    policy = retention.RetentionPolicy(keep_days=keep_days, keep_versions=keep_versions)
-    url = event_store_url(str(storage_folder), event_store)
-    EventStore.open(url, create=False).close()  # a clear error when there is no store
-    runtime = Runtime(str(storage_folder), event_store)
-    try:
+    policy = compaction.RetentionPolicy(keep_days=keep_days, keep_versions=keep_versions)
+    with maintaining(storage_folder, event_store) as runtime:
         if restore is not None:
-            count = retention.restore(runtime, restore)
+            count = compaction.restore(runtime, restore)
             _say(f"Restored {count} payloads from {restore} into {runtime.blobs.folder}.")
             return
         with progress("Archiving payloads") as moved:
-            report = retention.compact(runtime, policy, archive=archive, delete=delete, dry_run=dry_run, progress=moved)
-    finally:
-        runtime.close()
+            report = compaction.compact(
+                runtime, policy, archive=archive, delete=delete, dry_run=dry_run, progress=moved
+            )
     _print(report, policy)
 
 
@@ -123,3 +119,8 @@ def _table(report: CompactionReport) -> None:
     console.print(table)
     if len(report.removed) > _SHOWN:
         console.print(f"… and {len(report.removed) - _SHOWN:,} more.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``compact`` to the ``ledgerflow`` command."""
+    app.command()(compact)

@@ -9,7 +9,7 @@ __all__ = ["full_id"]
 
 def full_id(storage_folder: Path, event_store: str | None, text: str) -> str:
     """The id of the application's log that ``text`` stands for (``text`` itself if it fits none)."""
-    from ledgerflow.commands.audit import open_store
+    from ledgerflow.commands.options import open_store
     from ledgerflow.storage.id_search import resolve_id
 
     with open_store(storage_folder, event_store) as store:

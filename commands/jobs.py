@@ -1,4 +1,4 @@
-"""``ledgerflow jobs``: what is queued and running now, in any process (see ``service/live_jobs.py``)."""
+"""``ledgerflow jobs``: what is queued and running now, in any process (see ``service/submitting/live_jobs.py``)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ledgerflow.commands.audit import Json, StorageFolder, StoreUrl, Wide
+from ledgerflow.commands.audit import Json, Wide
 from ledgerflow.commands.common import console, handles_errors
+from ledgerflow.commands.options import StorageFolder, StoreUrl
 
 __all__ = ["jobs", "register"]
 
@@ -29,7 +30,7 @@ def jobs(
 ) -> None:
     """The jobs queued or running now, whichever process submitted them, oldest first."""
     from ledgerflow.commands.audit_render import local_time, shorten_ids
-    from ledgerflow.service.live_jobs import unfinished_jobs
+    from ledgerflow.service.submitting.live_jobs import unfinished_jobs
 
     found = unfinished_jobs(str(storage_folder), event_store)
     if json:

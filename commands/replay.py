@@ -19,12 +19,12 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ledgerflow.commands.audit import StorageFolder, StoreUrl, open_store
 from ledgerflow.commands.common import console, fail, handles_errors
+from ledgerflow.commands.options import StorageFolder, StoreUrl, open_store
 from ledgerflow.commands.timetravel import use_working_directory_imports
 
 if TYPE_CHECKING:
-    from ledgerflow.service.rerun import RerunReport
+    from ledgerflow.service.audit.rerun import RerunReport
 
 __all__ = ["register"]
 
@@ -39,7 +39,7 @@ def replay(
 ) -> None:
     """Rebuild the projection from position 0 of the log (and check it, with --verify)."""
     from ledgerflow.commands.progress import progress
-    from ledgerflow.service.replay import replay_store
+    from ledgerflow.service.audit.replay import replay_store
 
     with open_store(storage_folder, event_store) as store, progress("Replaying the log") as moved:
         report = replay_store(store, verify=verify, progress=moved)
@@ -97,29 +97,26 @@ def rerun(
 ) -> None:
     """Re-run a submission's jobs on the exact input values they read; exit 1 unless every output reproduced."""
     from ledgerflow.domain.config import FunctionNotImportable
-    from ledgerflow.service.rerun import rerun_in
-    from ledgerflow.service.runtime import Runtime
-    from ledgerflow.storage.datanodes import Backends
+    from ledgerflow.service.audit.rerun import rerun_in
+    from ledgerflow.service.stores import maintaining
 
     use_working_directory_imports()
     if application_path is not None:
         _load_application(application_path)
     from ledgerflow.storage.id_search import resolve_id
 
-    with open_store(storage_folder, event_store) as store:  # refuses a missing store before one is created
+    with open_store(storage_folder, event_store) as store:
         submission_id = resolve_id(store, submission_id)
-    runtime = Runtime(str(storage_folder), event_store)
-    try:
-        report = rerun_in(runtime, Backends(runtime.blobs), submission_id)
-    except FunctionNotImportable as error:
-        hint = (
-            ""
-            if application_path
-            else " Pass --application-path SCRIPT when it is defined in the application's script."
-        )
-        raise fail(f"{error}{hint}") from None
-    finally:
-        runtime.close()
+    with maintaining(storage_folder, event_store) as runtime:
+        try:
+            report = rerun_in(runtime, submission_id)
+        except FunctionNotImportable as error:
+            hint = (
+                ""
+                if application_path
+                else " Pass --application-path SCRIPT when it is defined in the application's script."
+            )
+            raise fail(f"{error}{hint}") from None
     console.print(_report_table(report))
     if report.submission_id:
         console.print(f"Recorded as {report.submission_id} (rerun_of {submission_id}).", highlight=False)

@@ -11,9 +11,10 @@ from rich.text import Text
 
 from ledgerflow.commands.common import console
 from ledgerflow.service.entities.datanode import DataNode
+from ledgerflow.service.entities.job import Job, Submission
 from ledgerflow.service.entities.scenario import Cycle, Scenario, Sequence
-from ledgerflow.service.entities.task import Job, Submission, Task
-from ledgerflow.service.timetravel import PastView
+from ledgerflow.service.entities.task import Task
+from ledgerflow.service.timetravel.view import PastView
 
 __all__ = ["render_entity"]
 

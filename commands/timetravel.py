@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledgerflow.commands.audit import StorageFolder, StoreUrl, open_store
 from ledgerflow.commands.common import console, handles_errors
+from ledgerflow.commands.options import StorageFolder, StoreUrl
 
 if TYPE_CHECKING:
-    from ledgerflow.service.timetravel import PastView
+    from ledgerflow.service.timetravel.view import PastView
 
 __all__ = ["open_past", "register"]
 
@@ -42,14 +42,13 @@ def use_working_directory_imports() -> None:
 @contextmanager
 def open_past(storage_folder: Path, event_store: str | None, as_of: str | None) -> Iterator[PastView]:
     """A read-only view of the application's log as of ``as_of`` (its end when None)."""
-    from ledgerflow.service.timetravel import open_view, parse_when
-    from ledgerflow.storage.blobs import BlobStore
+    from ledgerflow.service.stores import reading
+    from ledgerflow.service.timetravel.view import open_view, parse_when
 
     use_working_directory_imports()
     when = parse_when(as_of) if as_of else None
-    with open_store(storage_folder, event_store) as store:
-        blobs = BlobStore(storage_folder / "blobs", fsync=False, inline=store.inline_blobs)
-        yield open_view(store, blobs, when)
+    with reading(storage_folder, event_store) as reader:
+        yield open_view(reader.store, reader.blobs, when)
 
 
 @handles_errors

@@ -18,7 +18,7 @@ from rich.text import Text
 from ledgerflow.commands.common import console, fail, handles_errors
 
 if TYPE_CHECKING:
-    from ledgerflow.service.manage_versions import VersionRow
+    from ledgerflow.service.versions.manage import VersionRow
 
 __all__ = ["register"]
 
@@ -75,7 +75,7 @@ def manage_versions(
     if sum(chosen) != 1:
         raise fail("Choose one of --list, --rename, --compare-config, --delete and --delete-production.", 2)
     # imported here, so that `ledgerflow run` does not pay for them
-    from ledgerflow.service.manage_versions import (
+    from ledgerflow.service.versions.manage import (
         compare_configs,
         delete_production,
         delete_version,

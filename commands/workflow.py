@@ -53,7 +53,7 @@ def preview(
 ) -> None:
     """Show each task of the app's scenarios: would run / would skip / complete / pending, and why."""
     from ledgerflow.domain.config import Config
-    from ledgerflow.service.stored_plan import preview_application
+    from ledgerflow.service.workflow.stored_plan import preview_application
 
     _import_application(application)
     configs = Config.scenarios

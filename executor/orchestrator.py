@@ -12,20 +12,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
 
 import anyio
 
 from ledgerflow.domain.config import Config
 from ledgerflow.domain.enums import SubmissionStatus
-from ledgerflow.domain.errors import LedgerflowError, OrchestratorServiceIsAlreadyRunning
+from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.executor.claims import Claims
-from ledgerflow.executor.dispatcher import SubmissionRun
+from ledgerflow.executor.dispatcher import SubmissionRun, run_for
 from ledgerflow.executor.loop import LoopThread
 from ledgerflow.executor.runners import InLoopRunner, Runner
-from ledgerflow.service import session as sessions
-from ledgerflow.service.session import Session
-from ledgerflow.service.subscriptions import notify_subscribers
+from ledgerflow.executor.standalone import SubprocessRunner
+from ledgerflow.runtime.runtime import Runtime
+from ledgerflow.storage.datanodes import Backends
 
 log = logging.getLogger("ledgerflow")
 
@@ -35,25 +34,32 @@ JobListener = Callable[[str, str], None]
 POLL_SECONDS = 0.25
 
 
-def make_runner(current: Session) -> Runner:
+def make_runner(runtime: Runtime, backends: Backends) -> Runner:
     """The runner for the configured job execution mode."""
     mode = Config.job_config.mode
     if mode == "development":
-        return InLoopRunner(current.backends)
+        return InLoopRunner(backends)
     if mode == "standalone":
-        from ledgerflow.executor.standalone import SubprocessRunner
-
-        return SubprocessRunner(Config.job_config.max_nb_of_workers, current.runtime.blobs)
+        return SubprocessRunner(Config.job_config.max_nb_of_workers, runtime.blobs)
     raise LedgerflowError(f'Job execution mode "{mode}" is not available yet: use "development" or "standalone".')
 
 
 class OrchestratorService:
-    """Runs submissions in its own event loop thread."""
+    """Runs submissions in its own event loop thread.
 
-    def __init__(self, current: Session) -> None:
-        self.session = current
-        self.runner = make_runner(current)
-        self.claims = Claims(current.runtime.storage_folder)
+    ``visible(version)`` tells which versions' submissions this run may resume; ``on_job_change``
+    is called with (submission id, job id) after each recorded change of a job's status (the
+    service layer hands down its subscribers' notification).
+    """
+
+    def __init__(
+        self, runtime: Runtime, backends: Backends, visible: Callable[[str], bool], on_job_change: JobListener
+    ) -> None:
+        self.runtime = runtime
+        self.visible = visible
+        self.on_job_change = on_job_change
+        self.runner = make_runner(runtime, backends)
+        self.claims = Claims(runtime.storage_folder)
         self.claimed: set[str] = set()
         self.loop = LoopThread()
         self.runs: dict[str, SubmissionRun] = {}
@@ -69,7 +75,7 @@ class OrchestratorService:
 
     def notify(self, submission_id: str, job_id: str) -> None:
         """Call the subscribers and status listeners about a job's new status."""
-        notify_subscribers(submission_id, job_id)
+        self.on_job_change(submission_id, job_id)
         for listener in list(self.listeners):
             try:
                 listener(submission_id, job_id)
@@ -81,14 +87,14 @@ class OrchestratorService:
             while self._polling:
                 await anyio.sleep(POLL_SECONDS)
                 try:
-                    self.session.runtime.catch_up()
+                    self.runtime.catch_up()
                 except Exception:
                     log.exception("Reading other processes' events failed")
 
     async def _run(self, submission_id: str) -> None:
         try:
-            run = SubmissionRun(
-                self.session.runtime, self.runner, submission_id, lambda job_id: self.notify(submission_id, job_id)
+            run = run_for(self.runner)(
+                self.runtime, self.runner, submission_id, lambda job_id: self.notify(submission_id, job_id)
             )
             self.runs[submission_id] = run
             await run.run()
@@ -119,25 +125,25 @@ class OrchestratorService:
         if self._all_finished(submission_id):  # e.g. every job skipped at submission
             self._release(submission_id)
             if self.synchronous:
-                self.session.runtime.flush()
+                self.runtime.flush()
             return True
         if self.synchronous:
             self.loop.call(self._run, submission_id)
-            self.session.runtime.flush()  # when submit() returns, its results are in the log
+            self.runtime.flush()  # when submit() returns, its results are in the log
         else:
             self.loop.spawn(self._run, submission_id)
         return True
 
     def _all_finished(self, submission_id: str) -> bool:
-        state = self.session.runtime.state
+        state = self.runtime.state
         view = state.submissions.get(submission_id)
         return view is not None and all(state.jobs[j].status.is_finished for j in view.job_ids if j in state.jobs)
 
     def resume_unfinished(self) -> None:
         """Run the submissions with unfinished jobs (a FAILED one may have some) that no live process runs."""
-        state = self.session.runtime.state
+        state = self.runtime.state
         for view in list(state.submissions.values()):
-            if view.status is SubmissionStatus.COMPLETED or not self.session.visible(view.version):
+            if view.status is SubmissionStatus.COMPLETED or not self.visible(view.version):
                 continue
             jobs = [state.jobs[j] for j in view.job_ids if j in state.jobs]
             if view.id not in self.runs and any(not job.status.is_finished for job in jobs):
@@ -148,7 +154,7 @@ class OrchestratorService:
 
     def cancel(self, job_id: str, reason: str) -> bool:
         """Cancel a job of a submission this service runs (waiting until it is recorded); False if none."""
-        view = self.session.runtime.state.jobs.get(job_id)
+        view = self.runtime.state.jobs.get(job_id)
         run = self.runs.get(view.submission_id) if view is not None else None
         if run is None:
             return False
@@ -174,7 +180,7 @@ class OrchestratorService:
         self.claims.release_all(list(self.claimed))
         self.claimed.clear()
         self.claims.close()
-        self.session.runtime.flush()
+        self.runtime.flush()
 
     async def _stop_polling(self) -> None:
         self._polling = False
@@ -198,41 +204,3 @@ async def _cancel_and_wait(run: SubmissionRun, job_id: str, reason: str) -> None
     ended = run.request_cancel(job_id, reason)
     if ended is not None:
         await ended.wait()
-
-
-class Orchestrator:
-    """Starts and stops job execution (``ledgerflow.Core`` is the same class)."""
-
-    def run(self, force_restart: bool = False) -> None:
-        """Check and lock the config, pick the version, and start executing jobs."""
-        current = sessions.current()
-        if current.orchestrator is not None:
-            if not force_restart:
-                raise OrchestratorServiceIsAlreadyRunning(
-                    "The orchestrator is already running: call Orchestrator().stop() first."
-                )
-            current.orchestrator.stop()
-        Config.block_update()
-        current.orchestrator = OrchestratorService(current)
-        current.orchestrator.resume_unfinished()
-
-    def stop(self, wait: bool = True, timeout: float | None = None) -> None:
-        """Stop executing jobs and unlock the config.
-
-        ``wait``: let running jobs finish (at most ``timeout`` seconds); else kill them.
-        """
-        if sessions.is_open():
-            current = sessions.current()
-            if current.orchestrator is not None:
-                current.orchestrator.stop(wait, timeout)
-                current.orchestrator = None
-            current.runtime.save_checkpoint()
-        Config.unblock_update()
-
-
-def running_service() -> OrchestratorService | None:
-    """The orchestrator service of this process, if it runs."""
-    return sessions.current().orchestrator if sessions.is_open() else None
-
-
-__all__: list[Any] = ["Orchestrator", "OrchestratorService"]

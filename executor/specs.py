@@ -7,7 +7,7 @@ from typing import Any
 from ledgerflow.domain.config import Config
 from ledgerflow.executor.jobspec import InputSpec, JobSpec
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.service.datanodes import node_spec
+from ledgerflow.runtime.datanodes import node_spec
 
 
 def job_spec(state: CurrentState, job_id: str) -> JobSpec:

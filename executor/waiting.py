@@ -5,19 +5,21 @@ from __future__ import annotations
 import time
 
 from ledgerflow.domain.errors import NonExistingEntity
-from ledgerflow.service import session
+from ledgerflow.executor.orchestrator import OrchestratorService
+from ledgerflow.runtime.runtime import Runtime
 
 #: How often a wait reads the events of other processes (when this process does not run the submission).
 CATCH_UP_SECONDS = 0.05
 
 
-def wait_for(submission_id: str, timeout: float | None = None) -> bool:
+def wait_for(
+    runtime: Runtime, service: OrchestratorService | None, submission_id: str, timeout: float | None = None
+) -> bool:
     """Block until every job of the submission has finished or ``timeout`` seconds pass; True if it finished.
 
-    When it returns True, the submission's events are durable in the log.
+    ``service``: this process's orchestrator, if it runs (a submission it runs needs no reading of
+    the log). When it returns True, the submission's events are durable in the log.
     """
-    current = session.current()
-    runtime = current.runtime
     deadline = None if timeout is None else time.monotonic() + timeout
     delay, last_catch_up = 0.001, time.monotonic()
     while True:
@@ -31,7 +33,6 @@ def wait_for(submission_id: str, timeout: float | None = None) -> bool:
         now = time.monotonic()
         if deadline is not None and now >= deadline:
             return False
-        service = current.orchestrator
         if (service is None or submission_id not in service.runs) and now - last_catch_up >= CATCH_UP_SECONDS:
             runtime.catch_up()
             last_catch_up = now

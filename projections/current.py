@@ -1,21 +1,19 @@
 """The current-state projection: every live entity, folded from the log.
 
-``CurrentState.apply(record)`` is the fold. It is idempotent per aggregate (an event whose
-version was already applied is ignored), so a process can apply its own events as it
-records them and later read the same events back from the log without harm.
+This module holds the fold steps of entities and imports those of versions and subscriptions,
+so importing ``CurrentState`` from here gives a complete fold (the state itself is in
+``projections/state.py``).
 """
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ledgerflow.domain.enums import Status, SubmissionStatus
-from ledgerflow.projections.cache_validity import CacheValidity
+from ledgerflow.projections import subscribers as _subscribers
+from ledgerflow.projections import versions as _versions
 from ledgerflow.projections.records import RecordLike
+from ledgerflow.projections.state import CurrentState, ReplayGapError, handles
 from ledgerflow.projections.views import (
     CycleView,
     DataNodeView,
@@ -26,152 +24,11 @@ from ledgerflow.projections.views import (
     StatusChange,
     SubmissionView,
     TaskView,
-    VersionView,
 )
 
-if TYPE_CHECKING:
-    from ledgerflow.projections.subscribers import Subscriber
-
-Handler = Callable[["CurrentState", RecordLike], None]
-_HANDLERS: dict[str, Handler] = {}
-
-
-def handles(topic: str) -> Callable[[Handler], Handler]:
-    """Register a fold step for an event topic."""
-
-    def register(fn: Handler) -> Handler:
-        _HANDLERS[topic] = fn
-        return fn
-
-    return register
-
-
-class ReplayGapError(RuntimeError):
-    """An event arrived before an earlier event of the same aggregate."""
-
-
-@dataclass
-class CurrentState:
-    """Live entities of every version, with the indexes queries need."""
-
-    position: int = 0
-    revisions: dict[str, int] = field(default_factory=dict)
-    scenarios: dict[str, ScenarioView] = field(default_factory=dict)
-    data_nodes: dict[str, DataNodeView] = field(default_factory=dict)
-    tasks: dict[str, TaskView] = field(default_factory=dict)
-    sequences: dict[str, SequenceView] = field(default_factory=dict)
-    cycles: dict[str, CycleView] = field(default_factory=dict)
-    jobs: dict[str, JobView] = field(default_factory=dict)
-    submissions: dict[str, SubmissionView] = field(default_factory=dict)
-    versions: dict[str, VersionView] = field(default_factory=dict)
-    # natural key -> id of the live shared entity, and how often each key was deleted
-    by_key: dict[str, str] = field(default_factory=dict)
-    incarnations: dict[str, int] = field(default_factory=dict)
-    # parent ids of data nodes and tasks; jobs of each task; scenarios of each cycle
-    parents: dict[str, set[str]] = field(default_factory=dict)
-    task_jobs: dict[str, list[str]] = field(default_factory=dict)
-    entity_submissions: dict[str, list[str]] = field(default_factory=dict)
-    cycle_scenarios: dict[str, list[str]] = field(default_factory=dict)
-    # per task, the run that produced its outputs (projections/cache_validity.py)
-    cache: CacheValidity = field(default_factory=CacheValidity)
-    # callbacks subscribed to each scenario and sequence (projections/subscribers.py)
-    subscribers: dict[str, list[Subscriber]] = field(default_factory=dict)
-
-    def defer(self, names: set[str], load: Callable[[str], Any]) -> None:
-        """Fields to restore from a checkpoint only when first used (listing scenarios needs few)."""
-        self.__dict__["_deferred"] = (names, load, threading.Lock())
-
-    if not TYPE_CHECKING:  # mypy keeps checking attribute names
-
-        def __getattr__(self, name: str) -> Any:
-            deferred = self.__dict__.get("_deferred")
-            if deferred is None:
-                raise AttributeError(name)
-            names, load, loading = deferred
-            with loading:  # one thread loads; another must not replace the table the first one changes
-                if name in self.__dict__:
-                    return self.__dict__[name]
-                if name not in names:
-                    raise AttributeError(name)
-                value = load(name)
-                if name == "revisions":
-                    value.update(self.__dict__.pop("_new_revisions", {}))
-                setattr(self, name, value)
-                names.discard(name)
-                return value
-
-    def apply(self, record: RecordLike, new: bool = False) -> bool:
-        """Fold one event in; returns False when it was already applied.
-
-        ``new`` vouches that the event was never applied here (the log's tail after a checkpoint, or
-        an event this process just recorded): its revision is noted without reading the others.
-        """
-        if record.position > self.position:
-            self.position = record.position
-        if new:
-            self._note_revision(record.originator_id, record.originator_version)
-        else:
-            seen = self.revisions.get(record.originator_id, 0)
-            if record.originator_version <= seen:
-                return False
-            if record.originator_version != seen + 1:
-                raise ReplayGapError(
-                    f"Event {record.originator_version} of {record.originator_id} arrived after "
-                    f"event {seen}: the log is incomplete or out of order."
-                )
-            self.revisions[record.originator_id] = record.originator_version
-        handler = _HANDLERS.get(record.topic)
-        if handler is not None:
-            handler(self, record)
-        if CacheValidity.folds(record.topic):
-            self.cache.apply(record)
-        return True
-
-    def _note_revision(self, originator_id: str, version: int) -> None:
-        """Record a revision; while the checkpoint's revisions are not loaded, aside (merged on load)."""
-        if "revisions" not in self.__dict__:
-            with self.__dict__["_deferred"][2]:  # not while another thread loads and merges them
-                if "revisions" not in self.__dict__:
-                    self.__dict__.setdefault("_new_revisions", {})[originator_id] = version
-                    return
-        self.revisions[originator_id] = version
-
-    def apply_all(self, records: Iterable[RecordLike], new: bool = False) -> int:
-        """Fold many events in log order (``new`` as in ``apply``); returns how many were read.
-
-        Cyclic garbage collection pauses meanwhile: its full passes over a state growing by
-        millions of objects would cost more than the fold itself.
-        """
-        count = 0
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            for record in records:
-                self.apply(record, new)
-                count += 1
-        finally:
-            if collecting:
-                gc.enable()
-        return count
-
-    def next_key(self, key: str) -> str:
-        """The natural key of the next incarnation of a shared entity."""
-        return f"{key}#{self.incarnations.get(key, 0)}"
-
-    def _link(self, child: str, parent: str) -> None:
-        self.parents.setdefault(child, set()).add(parent)
-
-    def _unlink(self, child: str, parent: str) -> None:
-        linked = self.parents.get(child)
-        if linked is not None:
-            linked.discard(parent)
-            if not linked:
-                del self.parents[child]
-
-    def _forget_key(self, key: str, entity_id: str) -> None:
-        if self.by_key.get(key) == entity_id:
-            del self.by_key[key]
-            self.incarnations[key] = self.incarnations.get(key, 0) + 1
+__all__ = ["CurrentState", "ReplayGapError"]
+#: The fold steps registered by importing these modules.
+FOLDS = (_subscribers, _versions)
 
 
 def _fields(record: RecordLike, *names: str) -> dict[str, Any]:
@@ -385,8 +242,3 @@ def _job_deleted(state: CurrentState, r: RecordLike) -> None:
     jobs = state.task_jobs.get(job.task_id, [])
     if job.id in jobs:
         jobs.remove(job.id)
-
-
-# the fold steps of versions, of entities moving between versions, and of subscriptions (register on import)
-from ledgerflow.projections import subscribers as _subscribers  # noqa: E402, F401
-from ledgerflow.projections import versions as _versions  # noqa: E402, F401

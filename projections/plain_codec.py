@@ -244,7 +244,7 @@ def _dataclass(cls: type[Any], tagged: bool) -> tuple[Encode, Decode]:
 @cache
 def annotation_names() -> dict[str, Any]:
     """Names the projection's annotations use but its modules import only for type checking."""
-    from ledgerflow.projections.subscribers import Subscriber
+    from ledgerflow.projections.views import Subscriber
 
     return {"Subscriber": Subscriber}
 

@@ -1,25 +1,13 @@
 """Fold steps of subscriptions: the callbacks of each scenario and sequence, in subscription order.
 
-Registered on ``projections.current``'s handler table when that module loads.
+Registered on ``projections.state``'s handler table when ``projections.current`` loads.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
-from ledgerflow.projections.current import CurrentState, handles
 from ledgerflow.projections.records import RecordLike
-
-
-@dataclass(slots=True)
-class Subscriber:
-    """A callback (import path) and its parameters; it sees the jobs created from ``since`` on."""
-
-    callback: str
-    params: list[Any]
-    since: datetime
+from ledgerflow.projections.state import CurrentState, handles
+from ledgerflow.projections.views import Subscriber
 
 
 def _entity_id(r: RecordLike) -> str:

@@ -6,15 +6,15 @@ nodes, cycles, jobs, submissions) to the new one. A shared entity's natural key 
 so it is re-keyed too — unless the new version already has its own entity under that key, which
 then stays the one new scenarios share.
 
-Registered on ``projections.current``'s handler table when that module loads.
+Registered on ``projections.state``'s handler table when ``projections.current`` loads.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ledgerflow.projections.current import CurrentState, handles
 from ledgerflow.projections.records import RecordLike
+from ledgerflow.projections.state import CurrentState, handles
 from ledgerflow.projections.views import VersionView
 
 _PRODUCTION = "production"

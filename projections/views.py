@@ -143,3 +143,12 @@ class VersionView:
     # became a production version (production versions are ordered by it; None if not production)
     started_at: datetime | None = None
     promoted_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Subscriber:
+    """A callback (import path) and its parameters; it sees the jobs created from ``since`` on."""
+
+    callback: str
+    params: list[Any]
+    since: datetime

@@ -6,36 +6,37 @@ from datetime import datetime
 from typing import Any
 
 from ledgerflow.domain.errors import JobNotDeletedException
-from ledgerflow.executor.cancel import cancel_job
+from ledgerflow.runtime.settings import settings
 from ledgerflow.service import queries, session
-from ledgerflow.service.cleanup import delete_entity, delete_version_entities
+from ledgerflow.service.audit.history import history
+from ledgerflow.service.audit.replay import replay
+from ledgerflow.service.audit.rerun import rerun
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.datanode import DataNode
+from ledgerflow.service.entities.job import Job, Submission
 from ledgerflow.service.entities.scenario import Cycle, Scenario, Sequence
-from ledgerflow.service.entities.task import Job, Submission, Task
-from ledgerflow.service.events import on_event
-from ledgerflow.service.history import history
+from ledgerflow.service.entities.task import Task
 from ledgerflow.service.live import live_source
-from ledgerflow.service.replay import replay
-from ledgerflow.service.rerun import rerun
-from ledgerflow.service.scenarios import (
-    compare_scenarios,
-    create_global_data_node,
-    create_scenario,
-    set_primary,
-)
-from ledgerflow.service.scenarios import tag as _tag
-from ledgerflow.service.scenarios import untag as _untag
-from ledgerflow.service.settings import settings
-from ledgerflow.service.submit import asubmit, submit
-from ledgerflow.service.subscriptions import (
+from ledgerflow.service.notifications.events import on_event
+from ledgerflow.service.notifications.subscriptions import (
     subscribe_scenario,
     subscribe_sequence,
     unsubscribe_scenario,
     unsubscribe_sequence,
 )
-from ledgerflow.service.timetravel import as_of
-from ledgerflow.service.workflow import Workflow, WorkflowMulti
+from ledgerflow.service.scenarios.creation import (
+    compare_scenarios,
+    create_global_data_node,
+    create_scenario,
+    set_primary,
+)
+from ledgerflow.service.scenarios.creation import tag as _tag
+from ledgerflow.service.scenarios.creation import untag as _untag
+from ledgerflow.service.scenarios.deletion import delete_entity, delete_version_entities
+from ledgerflow.service.submitting.cancel import cancel_job
+from ledgerflow.service.submitting.submit import asubmit, submit
+from ledgerflow.service.timetravel.view import as_of
+from ledgerflow.service.workflow.verbs import Workflow, WorkflowMulti
 
 __all__ = [
     "Workflow",

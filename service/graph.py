@@ -5,7 +5,7 @@ ABANDONED or CANCELED, blue RUNNING, yellow waiting, grey never run); its border
 its outputs are up to date and dashed orange when a submit would run it again (stale: an input,
 the code or the config changed, an output expired or was reset). A data node is green when up
 to date, orange when stale or expired, grey when never written. Staleness is judged by the
-skip rule (``service/skip.py``) at the view's moment, with the code and config known now (a
+skip rule (``runtime/skip.py``) at the view's moment, with the code and config known now (a
 function that cannot be imported where the picture is drawn is taken as unchanged).
 
 Rendered as Mermaid or Graphviz DOT text, or as SVG/PNG through Graphviz's ``dot`` program.
@@ -25,8 +25,8 @@ from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.domain.fingerprint import Fingerprint
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import TaskView
-from ledgerflow.service.fingerprints import current_fingerprint
-from ledgerflow.service.skip import NEVER_RAN, expired, stale_reason
+from ledgerflow.runtime.fingerprints import current_fingerprint
+from ledgerflow.runtime.skip import NEVER_RAN, expired, stale_reason
 
 FORMATS = ("mermaid", "dot", "svg", "png")
 

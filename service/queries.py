@@ -10,8 +10,9 @@ from ledgerflow.domain.errors import ModelNotFound, NonExistingEntity
 from ledgerflow.domain.ids import entity_kind
 from ledgerflow.service.entities.base import EntityHandle, Source
 from ledgerflow.service.entities.datanode import DataNode
+from ledgerflow.service.entities.job import Job, Submission
 from ledgerflow.service.entities.scenario import Cycle, Scenario, Sequence
-from ledgerflow.service.entities.task import Job, Submission, Task
+from ledgerflow.service.entities.task import Task
 
 _KINDS: dict[str, tuple[str, type[EntityHandle]]] = {
     "SCENARIO": ("scenarios", Scenario),

@@ -5,19 +5,16 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
-from typing import TYPE_CHECKING
 
 from eventsourcing.persistence import IntegrityError
 
 from ledgerflow.domain.config import Config
 from ledgerflow.executor.mainscript import main_is_guarded
+from ledgerflow.executor.orchestrator import OrchestratorService
 from ledgerflow.service.console_log import use_default_log_output
-from ledgerflow.service.runtime import Runtime
-from ledgerflow.service.versions import ActiveVersion, activate
+from ledgerflow.service.stores import open_runtime
+from ledgerflow.service.versions.activation import ActiveVersion, activate
 from ledgerflow.storage.datanodes import Backends
-
-if TYPE_CHECKING:
-    from ledgerflow.executor.orchestrator import OrchestratorService
 
 log = logging.getLogger("ledgerflow")
 
@@ -29,7 +26,7 @@ class Session:
         use_default_log_output()
         Config.check(main_guarded=main_is_guarded())
         core = Config.core
-        self.runtime = Runtime(core.storage_folder, core.event_store)
+        self.runtime = open_runtime(core.storage_folder, core.event_store)
         self.backends = Backends(self.runtime.blobs)
         self.orchestrator: OrchestratorService | None = None
         try:
@@ -92,3 +89,9 @@ def close() -> None:
         session, _session = _session, None
     if session is not None:
         session.close()
+
+
+def running_service() -> OrchestratorService | None:
+    """The orchestrator service of this process, if it runs."""
+    session = _session
+    return session.orchestrator if session is not None else None

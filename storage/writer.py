@@ -51,6 +51,7 @@ class _Pending(NamedTuple):
     meta: Mapping[str, Any] | None
     future: Future[list[int]]
     rows: list[StoredRow] | None
+    awaited: bool  # the caller takes the outcome from the future: flush() does not raise its error
 
 
 class GroupCommitWriter:
@@ -87,17 +88,21 @@ class GroupCommitWriter:
         events: Sequence[DomainEvent],
         meta: Mapping[str, Any] | None = None,
         rows: list[StoredRow] | None = None,
+        *,
+        awaited: bool = False,
     ) -> Future[list[int]]:
         """Queue one command's events; the future gives their positions once durable.
 
         ``rows``: the events already encoded by ``store.encode(events, meta)`` (saves encoding twice).
+        ``awaited``: the caller waits for the future and handles its error, so ``flush()`` does not
+        raise it again later.
         """
         future: Future[list[int]] = Future()
         with self._lock:
             if self._closing:
                 raise WriterClosed("The event writer is closed: no more events can be saved.")
             self._submitted += 1
-            pending = _Pending(self._submitted, list(events), meta, future, rows)
+            pending = _Pending(self._submitted, list(events), meta, future, rows, awaited)
             self._queue.append(pending)
             self._queued_events += len(pending.events)
             if len(self._queue) == 1 or self._queued_events >= self.max_batch_events:
@@ -168,7 +173,7 @@ class GroupCommitWriter:
             except BaseException as error:  # a bug here must not leave futures hanging
                 failed = self._fail_unresolved(batch, error)
             with self._lock:
-                self._errors.extend((p.seq, e) for p, e in failed)
+                self._errors.extend((p.seq, e) for p, e in failed if not p.awaited)
                 self._done = batch[-1].seq
                 self._progress.notify_all()
 

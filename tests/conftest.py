@@ -32,8 +32,8 @@ def event_store_url() -> str | None:
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, event_store_url: str | None) -> Iterator[Path]:
     """A fresh working directory with a pristine config and no open session."""
     from ledgerflow.domain.config import Config
-    from ledgerflow.executor.orchestrator import Orchestrator
     from ledgerflow.service import session
+    from ledgerflow.service.orchestrator import Orchestrator
 
     monkeypatch.chdir(tmp_path)
     for key in ("LEDGERFLOW_MODE", "LEDGERFLOW_VERSION", "LEDGERFLOW_FORCE", "LEDGERFLOW_CONFIG_PATH"):
@@ -57,7 +57,7 @@ def running(workdir: Path) -> Iterator[Path]:
     The config stays open to changes, so tests can configure after the start.
     """
     from ledgerflow.domain.config import Config
-    from ledgerflow.executor.orchestrator import Orchestrator
+    from ledgerflow.service.orchestrator import Orchestrator
 
     Orchestrator().run()
     Config.unblock_update()

@@ -23,8 +23,8 @@ from typing import Any
 import orjson
 
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.service.datanodes import node_spec
-from ledgerflow.service.recorded_values import read_by_hash
+from ledgerflow.runtime.datanodes import node_spec
+from ledgerflow.service.timetravel.recorded_values import read_by_hash
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.datanodes import Backends
 from ledgerflow.storage.eventstore import EventStore
@@ -137,7 +137,7 @@ def summarize(state: CurrentState, store: EventStore) -> dict[str, Any]:
 
 def record(name: str) -> None:
     """Run the recording of ``name`` in a scratch folder and write its log and summary to ``tests/golden/``."""
-    from ledgerflow.service.replay import rebuild
+    from ledgerflow.service.audit.replay import rebuild
 
     env = {**os.environ, "PYTHONPATH": str(REPOSITORY / "tests")}
     env.pop("LEDGERFLOW_EVENT_STORE", None)

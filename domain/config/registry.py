@@ -7,11 +7,11 @@ that variable changes. The merged result is compiled lazily and cached until a l
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from typing import Any
 
+from ledgerflow.domain import ports
 from ledgerflow.domain.config import toml_file
 from ledgerflow.domain.config.applied import AppliedConfig
 from ledgerflow.domain.config.compiler import compile_config, refresh_sections
@@ -62,7 +62,7 @@ class ConfigRegistry:
         return merged
 
     def _env_changed(self) -> bool:
-        return (self._env_file and self._env_file[0]) != (os.environ.get(ENV_CONFIG_PATH) or None)
+        return (self._env_file and self._env_file[0]) != (ports.environment.get(ENV_CONFIG_PATH) or None)
 
     def applied(self) -> AppliedConfig:
         """The compiled merged configuration (cached until a layer changes)."""
@@ -74,7 +74,7 @@ class ConfigRegistry:
             return self._applied
 
     def _env_layer(self) -> Layer:
-        path = os.environ.get(ENV_CONFIG_PATH) or None
+        path = ports.environment.get(ENV_CONFIG_PATH) or None
         if path is None:
             self._env_file = None
             return Layer()

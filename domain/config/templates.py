@@ -6,10 +6,10 @@ the event log), so secrets never leave the environment; it is resolved only when
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
+from ledgerflow.domain import ports
 from ledgerflow.domain.errors import InconsistentEnvVariableError, MissingEnvVariableError
 
 TEMPLATE_PATTERN = re.compile(r"^ENV\[([A-Za-z_]\w*)\](:(bool|str|float|int))?$")
@@ -44,7 +44,7 @@ def _resolve_text(text: str) -> Any:
             ":float or :int, where NAME is a valid environment variable name."
         )
     name, wanted = match.group(1), match.group(3) or "str"
-    raw = os.environ.get(name)
+    raw = ports.environment.get(name)
     if raw is None:
         raise MissingEnvVariableError(f"Environment variable {name} is not set.")
     return convert_text(f"Environment variable {name}", raw, wanted)

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
 
 if TYPE_CHECKING:
+    from ledgerflow.executor.orchestrator import OrchestratorService
     from ledgerflow.projections.current import CurrentState
-    from ledgerflow.service.runtime import Runtime
+    from ledgerflow.runtime.runtime import Runtime
+    from ledgerflow.service.entities.job import Submission
     from ledgerflow.storage.datanodes import Backends
 
 
@@ -22,15 +24,29 @@ class ReadOnlyViewError(LedgerflowError):
 
 
 class Source(Protocol):
-    """Where entities read their state from, and whether they may be changed."""
+    """Where entities read their state from, and whether they may be changed.
+
+    The service layer hands its sources down to the entities, with what they cannot reach from
+    below: this process's orchestrator and ``submit``.
+    """
 
     @property
     def state(self) -> CurrentState: ...
     @property
     def backends(self) -> Backends: ...
+    @property
+    def orchestrator(self) -> OrchestratorService | None: ...
     def visible(self, version: str) -> bool: ...
     def writable(self) -> Runtime:
         """The runtime to record commands with; raises ``ReadOnlyViewError`` on a read-only view."""
+        ...
+
+    def as_of(self, when: Any) -> Any:
+        """The read-only view of the log at ``when`` (see ``ledgerflow.as_of``); refused on a read-only view."""
+        ...
+
+    def submit(self, entity: EntityHandle, **options: Any) -> Submission:
+        """Submit ``entity`` (see ``ledgerflow.submit``); raises ``ReadOnlyViewError`` on a read-only view."""
         ...
 
 

@@ -9,9 +9,9 @@ from typing import Any
 from ledgerflow.domain.enums import Scope
 from ledgerflow.domain.errors import NoData
 from ledgerflow.projections.views import DataNodeView, Edit
-from ledgerflow.service import datanodes as commands
+from ledgerflow.runtime import datanodes as commands
 from ledgerflow.service.entities.base import EntityHandle
-from ledgerflow.service.recorded_values import read_recorded
+from ledgerflow.service.timetravel.recorded_values import read_recorded
 
 log = logging.getLogger("ledgerflow")
 
@@ -127,11 +127,7 @@ class DataNode(EntityHandle):
         view = self._view()
         edit: Edit | None = None
         if as_of is not None and not isinstance(as_of, datetime):
-            from ledgerflow.service.timetravel import open_view
-
-            runtime = self._source.writable()
-            runtime.flush()
-            past = open_view(runtime.store, runtime.blobs, as_of)
+            past = self._source.as_of(as_of)
             if not past.exists(self.id):
                 raise NoData(f'DataNode "{view.config_id}" did not exist at {past!r}.')
             return past.get(self.id).read()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections import ChainMap
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from ledgerflow.domain.enums import Scope
 from ledgerflow.service.entities.base import ReadOnlyViewError
@@ -26,7 +26,6 @@ from ledgerflow.service.entities.task import Task
 
 if TYPE_CHECKING:
     from ledgerflow.projections.current import CurrentState
-    from ledgerflow.service.runtime import Runtime
     from ledgerflow.storage.datanodes import Backends
 
 #: The tables whose views migrations copy, and the attributes they may change.
@@ -68,7 +67,20 @@ class DetachedSource:
     def visible(self, version: str) -> bool:
         return True
 
-    def writable(self) -> Runtime:
+    @property
+    def orchestrator(self) -> None:
+        """No orchestrator runs anything for a read-only source."""
+        return None
+
+    def submit(self, entity: Any, **options: Any) -> NoReturn:
+        """Always refused, as every command."""
+        self.writable()
+
+    def as_of(self, when: Any) -> NoReturn:
+        """Refused: a read-only view reads no other point of the log."""
+        self.writable()
+
+    def writable(self) -> NoReturn:
         raise ReadOnlyViewError(
             "A migration function cannot write data or run commands: set the entity's attributes "
             "(scope, skippable, properties...) and return it."

@@ -8,6 +8,7 @@ from typing import Any
 from ledgerflow.domain.dag import TaskNode, build_graph
 from ledgerflow.domain.enums import Frequency
 from ledgerflow.projections.views import CycleView, ScenarioView, SequenceView
+from ledgerflow.runtime import tags
 from ledgerflow.service.entities.base import EntityHandle
 from ledgerflow.service.entities.datanode import DataNode, _naive
 from ledgerflow.service.entities.task import Submittable, Task
@@ -197,18 +198,12 @@ class Scenario(_TaskGroup):
 
     def add_tag(self, tag: str) -> None:
         """Tag the scenario."""
-        from ledgerflow.service.scenarios import tag as add
-
-        add(self, tag)
+        tags.tag(self._writable(), self.id, self.config_id, tag)
 
     def remove_tag(self, tag: str) -> None:
         """Remove a tag."""
-        from ledgerflow.service.scenarios import untag
-
-        untag(self, tag)
+        tags.untag(self._writable(), self.id, tag)
 
     def set_primary(self) -> None:
         """Make the scenario the primary one of its cycle."""
-        from ledgerflow.service.scenarios import set_primary
-
-        set_primary(self)
+        tags.set_primary(self._writable(), self.id, self.owner_id)

@@ -13,8 +13,8 @@ from test_runtime_conflicts import node
 
 from ledgerflow.domain.errors import EventStoreError
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.service.runtime import Runtime
-from ledgerflow.service.saved_state import load_saved_state
+from ledgerflow.runtime.checkpoints import load_saved_state
+from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.storage.eventstore import EventStore
 
 
@@ -115,7 +115,7 @@ def test_a_start_up_that_fails_lets_go_of_the_store(
     if failing == "opening the store":
         (tmp_path / "events.db").write_bytes(b"not a database, but a file someone left here" * 100)
     else:
-        monkeypatch.setattr("ledgerflow.service.runtime.load_saved_state", _broken_start)
+        monkeypatch.setattr("ledgerflow.runtime.runtime.load_saved_state", _broken_start)
     with pytest.raises((EventStoreError, OSError)):
         Runtime(str(tmp_path))
     alone = "from ledgerflow.storage.presence import Presence; Presence({!r}).alone('test').__enter__()"
@@ -130,8 +130,8 @@ def test_a_start_that_reads_a_long_log_says_so(
     for i in range(5):
         writer.record(node(f"DATANODE_shared_{i}"))
     writer.release()  # no checkpoint: the next start folds the whole log
-    monkeypatch.setattr("ledgerflow.service.runtime.LONG_FOLD", 3)
-    monkeypatch.setattr("ledgerflow.service.runtime.CHECKPOINT_AFTER", 4)
+    monkeypatch.setattr("ledgerflow.runtime.runtime.LONG_FOLD", 3)
+    monkeypatch.setattr("ledgerflow.runtime.runtime.CHECKPOINT_AFTER", 4)
     with caplog.at_level(logging.INFO, logger="ledgerflow"):
         Runtime(str(tmp_path)).close()
     assert "Reading 5 events of the log into the current state" in caplog.text

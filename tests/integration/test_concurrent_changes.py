@@ -18,7 +18,7 @@ from ledgerflow import Config
 from ledgerflow.domain.datanode import DataNode
 from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.errors import ConcurrentChangeError, DataNodeIsBeingEdited
-from ledgerflow.service.runtime import Runtime
+from ledgerflow.runtime.runtime import Runtime
 
 OTHER_PROCESS = """
 import sys

@@ -17,8 +17,9 @@ from ledgerflow import Config
 from ledgerflow.cli import app
 from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.projections.checkpoint import checkpoint_name
-from ledgerflow.service import retention, session
-from ledgerflow.service.retention import RetentionPolicy
+from ledgerflow.service import session
+from ledgerflow.service.audit import compaction
+from ledgerflow.service.audit.compaction import RetentionPolicy
 from ledgerflow.storage import BlobNotFound, BlobStore, EventStore
 
 BIG = 100_000  # bytes: stored as a file, not in the database
@@ -104,10 +105,10 @@ def test_recent_values_are_kept_for_keep_days(workdir: Path) -> None:
     hashes = write_history(workdir)
     runtime = session.current().runtime
     soon = datetime.now(UTC) + timedelta(days=10)
-    report = retention.compact(runtime, RetentionPolicy(keep_days=30), delete=True, now=soon)
+    report = compaction.compact(runtime, RetentionPolicy(keep_days=30), delete=True, now=soon)
     assert report.removed == [] and report.kept_writes == report.writes == 9
     later = datetime.now(UTC) + timedelta(days=31)
-    report = retention.compact(runtime, RetentionPolicy(keep_days=30, keep_versions=2), delete=True, now=later)
+    report = compaction.compact(runtime, RetentionPolicy(keep_days=30, keep_versions=2), delete=True, now=later)
     assert {p.hash for p in report.removed} == set(hashes["sales"][:2])
     assert report.archive is None and not list((workdir / ".ledgerflow").glob("archive/*.zip"))
 
@@ -117,24 +118,24 @@ def test_a_deleted_node_keeps_only_its_recent_values(workdir: Path) -> None:
     scenario = lf.get_scenarios()[0]
     lf.delete(scenario.id)
     runtime = session.current().runtime
-    report = retention.compact(runtime, RetentionPolicy(keep_days=1), delete=True)
+    report = compaction.compact(runtime, RetentionPolicy(keep_days=1), delete=True)
     assert report.removed == []
     later = datetime.now(UTC) + timedelta(days=2)
-    report = retention.compact(runtime, RetentionPolicy(keep_days=1), delete=True, now=later)
+    report = compaction.compact(runtime, RetentionPolicy(keep_days=1), delete=True, now=later)
     assert {p.hash for p in report.removed} == {h for hs in hashes.values() for h in hs}
 
 
 def test_a_payload_written_again_during_the_run_is_put_back(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     hashes = write_history(workdir)
     runtime = session.current().runtime
-    remove = retention._remove
+    remove = compaction._remove
 
     def remove_then_write_again(runtime: Any, digests: list[str]) -> None:
         remove(runtime, digests)
         lf.get_scenarios()[0].sales.write(1)  # the value of a removed payload, written meanwhile
 
-    monkeypatch.setattr(retention, "_remove", remove_then_write_again)
-    report = retention.compact(runtime, RetentionPolicy(keep_days=0), delete=True)
+    monkeypatch.setattr(compaction, "_remove", remove_then_write_again)
+    report = compaction.compact(runtime, RetentionPolicy(keep_days=0), delete=True)
     assert report.put_back == [hashes["sales"][1]]
     assert hashes["sales"][1] not in {p.hash for p in report.removed}
     store, blobs = open_blobs(workdir)
@@ -161,7 +162,7 @@ def test_a_value_written_again_after_compacting_in_the_same_process_is_stored_ag
     scenario = lf.create_scenario(Config.configure_scenario("s", [], additional_data_node_configs=[sales]))
     for value in (1, 2):
         scenario.sales.write(value)
-    report = retention.compact(session.current().runtime, RetentionPolicy(keep_days=0), delete=True)
+    report = compaction.compact(session.current().runtime, RetentionPolicy(keep_days=0), delete=True)
     assert len(report.removed) == 1
     scenario.sales.write(1)  # the removed payload's value
     rewritten = scenario.sales.edits[-1]["hash"]

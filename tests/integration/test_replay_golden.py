@@ -9,7 +9,7 @@ import pytest
 from golden_logs import GOLDEN, load, summarize
 from test_time_travel_lazy import lazy_states_match
 
-from ledgerflow.service.replay import rebuild, replay_store
+from ledgerflow.service.audit.replay import rebuild, replay_store
 
 NAMES = sorted(path.name.removesuffix(".jsonl") for path in GOLDEN.glob("*.jsonl"))
 

@@ -10,7 +10,7 @@ from eventsourcing.persistence import IntegrityError
 
 from ledgerflow.domain.datanode import DataNode
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.service.runtime import Runtime
+from ledgerflow.runtime.runtime import Runtime
 
 
 def node(node_id: str) -> DataNode:

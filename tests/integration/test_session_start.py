@@ -10,7 +10,8 @@ from eventsourcing.persistence import IntegrityError
 
 import ledgerflow as lf
 from ledgerflow import Config
-from ledgerflow.service import session, versions
+from ledgerflow.service import session
+from ledgerflow.service.versions import activation as versions
 
 
 def test_a_version_start_that_lost_a_race_reads_the_log_again_and_succeeds(

@@ -13,7 +13,7 @@ import ledgerflow as lf
 from ledgerflow import Config, Frequency, Scope, Status
 from ledgerflow.domain import errors
 from ledgerflow.service.entities.base import ReadOnlyViewError
-from ledgerflow.service.timetravel import TimeTravelError
+from ledgerflow.service.timetravel.view import TimeTravelError
 
 
 @pytest.fixture(params=BACKENDS)

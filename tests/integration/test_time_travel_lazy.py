@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from ledgerflow.domain.ids import entity_kind
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.service import session
-from ledgerflow.service.past_state import PastState
+from ledgerflow.service.timetravel.past_state import PastState
 from ledgerflow.storage.eventstore import EventStore
 
 TABLES = {

@@ -1,0 +1,1 @@
+"""Events delivered from the log and subscriptions to job status changes."""

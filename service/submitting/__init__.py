@@ -1,0 +1,1 @@
+"""Submitting scenarios, sequences and tasks, and cancelling their jobs."""

@@ -1,0 +1,1 @@
+"""Application versions: choosing the run's version, managing versions, and migrations."""
