@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-import os
-from typing import Annotated
-
 import typer
-
-from ledgerflow.commands.common import output
 
 app = typer.Typer(
     name="ledgerflow",
@@ -21,36 +15,17 @@ app = typer.Typer(
 )
 
 
-def _print_version(asked: bool) -> None:
-    if asked:
-        from importlib.metadata import version
-
-        typer.echo(f"ledgerflow {version('ledgerflow')}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _group(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
-    ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log DEBUG lines too (stderr).")] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Only warnings, errors and results: no progress.")
-    ] = False,
-) -> None:
-    """Event-sourced orchestration of data pipelines."""
-    if verbose and quiet:
-        raise typer.BadParameter("choose --verbose or --quiet, not both.")
-    output.verbose, output.quiet = verbose, quiet
-    if verbose or quiet:
-        level = "DEBUG" if verbose else "WARNING"
-        logging.getLogger("ledgerflow").setLevel(level)
-        os.environ["LEDGERFLOW_LOG_LEVEL"] = level  # for the application ``ledgerflow run`` starts
-
-
 #: Command modules; each defines ``register(app)``.
-COMMAND_MODULES: tuple[str, ...] = ("run", "jobs", "audit", "versions", "timetravel", "replay", "workflow")
+COMMAND_MODULES: tuple[str, ...] = (
+    "global_options",
+    "run",
+    "jobs",
+    "audit",
+    "versions",
+    "timetravel",
+    "replay",
+    "workflow",
+)
 
 
 def _register_commands() -> None:
