@@ -61,7 +61,8 @@ def _cli(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess[st
 def test_version_and_shell_completion(tmp_path: Path) -> None:
     shown = _cli(tmp_path, "--version")
     assert shown.returncode == 0 and shown.stdout.strip() == f"ledgerflow {version('ledgerflow')}"
-    script = _cli(tmp_path, "--show-completion", "bash")
+    # Typer's switch for tests: --show-completion takes the shell's name instead of detecting the calling one
+    script = _cli(tmp_path, "--show-completion", "bash", _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")
     assert script.returncode == 0 and "complete" in script.stdout
     console_script = Path(sys.executable).parent / "ledgerflow"  # completion is keyed by the program's name
     completed = subprocess.run(
