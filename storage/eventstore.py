@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast
 
@@ -28,6 +28,7 @@ from ledgerflow.storage.errors import AggregateNotFound, EventStoreError
 from ledgerflow.storage.inline_blobs import InlineBlobs
 from ledgerflow.storage.new_events import poll_until_past
 from ledgerflow.storage.sqlite_file import check_sqlite_file
+from ledgerflow.storage.store_url import redact, resolve_env
 
 __all__ = ["DomainEvent", "EventStore", "Group", "LedgerApplication"]
 
@@ -89,7 +90,7 @@ class EventStore:
         ``durability="normal"`` (SQLite only) skips the fsync of each commit: faster, and in WAL
         mode the last commits may be lost on power loss, never corrupted.
         """
-        text = os.fspath(url)
+        text = resolve_env(os.fspath(url))
         if text.startswith(("postgresql://", "postgres://")):
             return cls._open_postgres(text, create=create)
         if durability not in ("full", "normal"):
@@ -98,7 +99,7 @@ class EventStore:
             text = text[len("sqlite:///") :]
         elif "://" in text:
             raise EventStoreError(
-                f"Unsupported event store URL {text!r}: use sqlite:///PATH, a file path, "
+                f"Unsupported event store URL {redact(text)!r}: use sqlite:///PATH, a file path, "
                 "or postgresql://USER@HOST:PORT/DBNAME."
             )
         if text == ":memory:":
@@ -208,9 +209,12 @@ class EventStore:
         decode = self.mapper.decode_row
         return [decode(*row) for row in self.recorder.select_prefix_rows(prefix, last)]
 
-    def verify_chain(self, expect: tuple[int, str] | None = None) -> ChainReport:
-        """Check every event against the hash chain: the first altered, removed or reordered one."""
-        return verify(self.recorder, self.chain, expect)
+    def verify_chain(
+        self, expect: tuple[int, str] | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> ChainReport:
+        """Check every event against the hash chain: the first altered, removed or reordered one
+        (``progress``: called with the position reached and the last one, now and then)."""
+        return verify(self.recorder, self.chain, expect, progress)
 
     def check_tail(self, after: int) -> Finding | None:
         """The first broken hash-chain link after position ``after`` (at most the last 10,000 events)."""
