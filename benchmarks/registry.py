@@ -168,6 +168,23 @@ REGISTRY: dict[str, Workload] = {
             heavy=True,
             info=("node_ms", "plain_ms", "rows"),
         ),
+        Workload(
+            "contention",
+            "contention:run_contention",
+            "4 processes, one store, 20 s (quick: 8 s) of the torture test's mix; SQLite and PostgreSQL",
+            (Target("sqlite_fairness", ">=", 0.2), Target("postgresql_fairness", ">=", 0.2)),
+            heavy=True,
+            info=(
+                "sqlite_ops_per_s",
+                "sqlite_min_ops_per_s",
+                "sqlite_max_ops_per_s",
+                "sqlite_errors",
+                "postgresql_ops_per_s",
+                "postgresql_min_ops_per_s",
+                "postgresql_max_ops_per_s",
+                "postgresql_errors",
+            ),
+        ),
     )
 }
 

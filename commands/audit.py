@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.text import Text
 
 from ledgerflow.commands.common import console, fail, handles_errors
 from ledgerflow.commands.options import StorageFolder, StoreUrl, open_store
@@ -38,8 +39,10 @@ def history(
     """Every event of an entity, in order (a scenario's include its tasks, data, submissions and jobs)."""
     from ledgerflow.commands.audit_render import event_table, print_json_lines, show
     from ledgerflow.service.audit.history import history_of
+    from ledgerflow.storage.id_search import resolve_id
 
     with open_store(storage_folder, event_store) as store:
+        entity_id = resolve_id(store, entity_id)
         events = history_of(store, entity_id, children=not own)
     if json:
         print_json_lines(events)
@@ -69,6 +72,7 @@ def events(
     from ledgerflow.commands.audit_render import event_table, print_json_lines, show
     from ledgerflow.service.audit.history import read_events
     from ledgerflow.service.timetravel.view import parse_when
+    from ledgerflow.storage.id_search import resolve_id
 
     start = parse_when(since) if since else None
     end = parse_when(until) if until else None
@@ -76,7 +80,8 @@ def events(
         raise fail(f"--limit is {limit}: use 0 (no limit) or a positive number.", 2)
     cap = limit if limit is not None else (0 if json else DEFAULT_LIMIT)
     with open_store(storage_folder, event_store) as store:
-        found = read_events(store, start, end, type_ or (), entity or ())
+        entities = [resolve_id(store, e) for e in entity or ()]
+        found = read_events(store, start, end, type_ or (), entities)
         chosen = islice(found, cap + 1) if cap else found
         if json:
             print_json_lines(islice(chosen, cap) if cap else chosen)
@@ -100,22 +105,30 @@ def verify(
     event_store: StoreUrl = None,
 ) -> None:
     """Check every event against the hash chain; report the first altered, removed or reordered one."""
+    from ledgerflow.commands.progress import progress
+    from ledgerflow.runtime.checkpoints import check_saved_state
+
     noted = _parse_head(expect) if expect else None
-    with open_store(storage_folder, event_store) as store:
-        report = store.verify_chain(noted)
+    with open_store(storage_folder, event_store) as store, progress("Verifying the hash chain") as report_progress:
+        report = store.verify_chain(noted, report_progress)
         where = store.where
+        checkpoint = check_saved_state(store)
     if report.finding is None:
         console.print(
-            f"[green]✔[/green] The log is intact: {report.checked:,} events match the hash chain ({where}).",
+            Text.assemble(
+                ("✔", "green"), f" The log is intact: {report.checked:,} events match the hash chain ({where})."
+            ),
             soft_wrap=True,
         )
         console.print(f"Head: position {report.head_position}, link {report.head_link}", soft_wrap=True)
         console.print(
-            "[dim]Note the head elsewhere; --expect POSITION:LINK later detects a rewrite of the log up to it.[/dim]",
+            "Note the head elsewhere; --expect POSITION:LINK later detects a rewrite of the log up to it.",
+            style="dim",
             soft_wrap=True,
         )
+        _report_checkpoint(checkpoint)
         return
-    console.print(f"[red]✘ {report.finding.message}[/red]", highlight=False, soft_wrap=True)
+    console.print(f"✘ {report.finding.message}", style="red", highlight=False, soft_wrap=True)
     console.print(
         f"The {report.checked:,} events before it match the chain (up to position {report.head_position}).",
         soft_wrap=True,
@@ -125,6 +138,23 @@ def verify(
 
 def _count(events: int) -> str:
     return f"{events:,} event" + ("" if events == 1 else "s")
+
+
+def _report_checkpoint(checkpoint: tuple[int, str | None] | None) -> None:
+    """The projection checkpoint start-ups load: sealed to the chain, or changed behind ledgerflow's back."""
+    if checkpoint is None:
+        return
+    position, problem = checkpoint
+    if problem is None:
+        console.print(f"The checkpoint at position {position:,} matches its seal and the chain.", soft_wrap=True)
+        return
+    console.print(
+        f"✘ The checkpoint at position {position:,} was not saved by ledgerflow as it is: {problem}. "
+        "Start-ups do not use it (they fold the log); `ledgerflow replay` writes a new one.",
+        style="red",
+        soft_wrap=True,
+    )
+    raise typer.Exit(1)
 
 
 def _parse_head(text: str) -> tuple[int, str]:

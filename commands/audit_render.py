@@ -13,6 +13,7 @@ import orjson
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ledgerflow.commands.common import console
 from ledgerflow.domain.datanode import DataNodeTopics
@@ -24,7 +25,8 @@ from ledgerflow.service.audit.history import LogEvent
 __all__ = ["event_table", "local_time", "print_json_lines", "shorten_ids", "show", "summary"]
 
 _DETAIL_WIDTH = 70
-_UUID = re.compile(r"([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Time-ordered ids begin alike (the timestamp): their last 8 hex digits, random, tell them apart.
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}([0-9a-f]{8})")
 _NOT_SHOWN = ("originator_topic", "key")
 _STATUS_OF = {JobTopics.STATUS_CHANGED: Status, SubmissionTopics.STATUS_CHANGED: SubmissionStatus}
 
@@ -75,8 +77,8 @@ def _cut(text: str, width: int = _DETAIL_WIDTH) -> str:
 
 
 def shorten_ids(text: str) -> str:
-    """Ids with their UUID cut to its first 8 hex digits (``JOB_double_c195b062…``)."""
-    return _UUID.sub(r"\1…", text)
+    """Ids with their UUID cut to its last 8 hex digits (``JOB_double_…c3d40e76``): any command takes that."""
+    return _UUID.sub(r"…\1", text)
 
 
 def event_table(
@@ -97,12 +99,12 @@ def event_table(
     table.add_column("reason", overflow="fold", ratio=1)
     table.add_column("details", overflow="fold", ratio=3)
     for event in events:
-        cells = [str(event.position), local_time(event.time)]
+        cells: list[str | Text] = [str(event.position), local_time(event.time)]
         if entity_column:
             cells.append(ids(f"{event.entity_id} v{event.entity_version}"))
-        by = event.actor or ""
+        by = Text(event.actor or "")
         if event.correlation_id:
-            by += f"\n[dim]{ids(event.correlation_id)}[/dim]"
+            by.append(f"\n{ids(event.correlation_id)}", style="dim")
         cells += [event.name, by, event.reason or "", summary(event)]
         table.add_row(*cells)
     return table
@@ -114,7 +116,7 @@ _MIN_FILE_WIDTH = 160
 def show(table: Table, rows: int) -> None:
     """Print a table: paged on a terminal when taller than the screen; wide enough when redirected."""
     if not console.is_terminal:
-        Console(width=max(console.width, _MIN_FILE_WIDTH), highlight=False).print(table)
+        Console(width=max(console.width, _MIN_FILE_WIDTH), highlight=False, markup=False, emoji=False).print(table)
     elif rows + 6 > console.height:
         os.environ.setdefault("LESS", "-RS")  # keep colours, do not wrap long rows
         with console.pager(styles=True):

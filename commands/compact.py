@@ -43,6 +43,7 @@ def compact(
     event_store: StoreUrl = None,
 ) -> None:
     """Remove data payloads no kept write uses (the log itself stays whole), and checkpoint."""
+    from ledgerflow.commands.progress import progress
     from ledgerflow.service.audit import compaction
     from ledgerflow.service.stores import maintaining
 
@@ -54,7 +55,10 @@ def compact(
             count = compaction.restore(runtime, restore)
             _say(f"Restored {count} payloads from {restore} into {runtime.blobs.folder}.")
             return
-        report = compaction.compact(runtime, policy, archive=archive, delete=delete, dry_run=dry_run)
+        with progress("Archiving payloads") as moved:
+            report = compaction.compact(
+                runtime, policy, archive=archive, delete=delete, dry_run=dry_run, progress=moved
+            )
     _print(report, policy)
 
 
@@ -63,6 +67,9 @@ def _say(text: str) -> None:
 
 
 def _print(report: CompactionReport, policy: RetentionPolicy) -> None:
+    if report.interrupted is not None:
+        _print_interrupted(report)
+        return
     days = f" and every value written in the last {policy.keep_days:g} days" if policy.keep_days else ""
     plural = "s" if policy.keep_versions > 1 else ""
     _say(f"Policy: keep the last {policy.keep_versions} value{plural} of every data node{days}.")
@@ -83,6 +90,19 @@ def _print(report: CompactionReport, policy: RetentionPolicy) -> None:
     if report.put_back:
         _say(f"{len(report.put_back)} were written again during the run and were put back.")
     _say("The compaction is recorded in the log, and a fresh projection checkpoint was written.")
+
+
+def _print_interrupted(report: CompactionReport) -> None:
+    started = f"A compaction started at {report.interrupted} was interrupted"
+    if report.dry_run:
+        _say(f"{started}: run `ledgerflow compact` without --dry-run to finish it ({len(report.removed):,} payloads).")
+        _table(report)
+        return
+    where = f"archived in {report.archive}" if report.archive is not None else "removed for good (--delete)"
+    _say(f"{started}; it is finished now: {len(report.removed):,} payloads {where}.")
+    if report.put_back:
+        _say(f"{len(report.put_back)} were written again meanwhile and were put back.")
+    _say("The compaction is recorded in the log. Run `ledgerflow compact` again to apply the policy anew.")
 
 
 def _table(report: CompactionReport) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from ledgerflow.commands.common import console, fail, handles_errors
 from ledgerflow.commands.options import StorageFolder, StoreUrl, open_store
@@ -37,17 +38,17 @@ def replay(
     event_store: StoreUrl = None,
 ) -> None:
     """Rebuild the projection from position 0 of the log (and check it, with --verify)."""
+    from ledgerflow.commands.progress import progress
     from ledgerflow.service.audit.replay import replay_store
 
-    with open_store(storage_folder, event_store) as store:
-        report = replay_store(store, verify=verify)
+    with open_store(storage_folder, event_store) as store, progress("Replaying the log") as moved:
+        report = replay_store(store, verify=verify, progress=moved)
     if report.ok:
-        console.print(f"[green]✔[/green] {report}", highlight=False)
+        console.print(Text.assemble(("✔", "green"), f" {report}"), highlight=False)
         if not verify:
             console.print("Saved the rebuilt state as the checkpoint start-ups load.")
         return
-    console.print("[red]✘[/red] ", end="")
-    console.print(str(report), highlight=False, markup=False)
+    console.print(Text.assemble(("✘", "red"), f" {report}"), highlight=False)
     raise typer.Exit(1)
 
 
@@ -77,10 +78,10 @@ def _report_table(report: RerunReport) -> Table:
                 check.data_node_config_id if check else "",
                 check.recorded_hash[:12] if check and check.recorded_hash else "",
                 check.new_hash[:12] if check and check.new_hash else "",
-                f"[{style}]{verdict if check is None or check.reproduced else 'differs'}[/{style}]",
+                Text(verdict if check is None or check.reproduced else "differs", style),
             )
         if job.error:
-            table.add_row("", "", "", "", "", f"[red]{job.error}[/red]")
+            table.add_row("", "", "", "", "", Text(job.error, "red"))
     return table
 
 
@@ -102,6 +103,10 @@ def rerun(
     use_working_directory_imports()
     if application_path is not None:
         _load_application(application_path)
+    from ledgerflow.storage.id_search import resolve_id
+
+    with open_store(storage_folder, event_store) as store:
+        submission_id = resolve_id(store, submission_id)
     with maintaining(storage_folder, event_store) as runtime:
         try:
             report = rerun_in(runtime, submission_id)

@@ -7,6 +7,7 @@ from typing import Any
 
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from ledgerflow.commands.common import console
 from ledgerflow.service.entities.datanode import DataNode
@@ -26,19 +27,18 @@ def _when(view: PastView) -> str:
     return f"as of position {view.position:,}{moment}"
 
 
-def _value(node: DataNode) -> str:
+def _value(node: DataNode) -> Text:
     if node.get_last_edit() is None:
-        return "[dim]no data[/dim]"
+        return Text("no data", "dim")
     try:
         text = repr(node.read())
     except Exception as error:  # a value that no longer loads is shown, not fatal
-        return f"[red]unreadable: {error}[/red]"
-    return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"
+        return Text(f"unreadable: {error}", "red")
+    return Text(text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…")
 
 
-def _status(name: str) -> str:
-    style = _STATUS_STYLE.get(name)
-    return f"[{style}]{name}[/{style}]" if style else name
+def _status(name: str) -> Text:
+    return Text(name, _STATUS_STYLE.get(name, ""))
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -51,7 +51,7 @@ def _table(title: str, *columns: str) -> Table:
 def _facts(pairs: Iterable[tuple[str, Any]]) -> None:
     for label, value in pairs:
         if value not in (None, "", [], {}, set()):
-            console.print(f"  [bold]{label}[/bold]: {value}", highlight=False)
+            console.print(Text.assemble("  ", (label, "bold"), ": ", value if isinstance(value, Text) else str(value)))
 
 
 def _nodes_table(nodes: Iterable[DataNode]) -> Table:
@@ -156,9 +156,9 @@ def _show_job(job: Job) -> None:
     console.print(changes)
     console.print(_nodes_table([*job.task.input.values(), *job.task.output.values()]))
     if job.stacktrace:
-        console.print("[bold]Traceback[/bold] (your code first):")
+        console.print(Text.assemble(("Traceback", "bold"), " (your code first):"))
         for line in job.stacktrace[:12]:
-            console.print(f"  {line.rstrip()}", highlight=False, markup=False)
+            console.print(f"  {line.rstrip()}", highlight=False)
 
 
 def _show_submission(submission: Submission) -> None:
@@ -190,7 +190,7 @@ def _show_cycle(view: PastView, cycle: Cycle) -> None:
 
 def render_entity(view: PastView, entity: Any) -> None:
     """Print ``entity`` as ``view`` shows it."""
-    console.print(f"[bold]{type(entity).__name__} {entity.id}[/bold] {_when(view)}", highlight=False)
+    console.print(Text.assemble((f"{type(entity).__name__} {entity.id}", "bold"), f" {_when(view)}"), highlight=False)
     if isinstance(entity, Scenario):
         _show_scenario(view, entity)
     elif isinstance(entity, DataNode):

@@ -59,8 +59,10 @@ def show(
     event_store: StoreUrl = None,
 ) -> None:
     """An entity, its data values and its jobs, as they are — or as they were (--as-of)."""
+    from ledgerflow.commands.ids import full_id
     from ledgerflow.commands.show_render import render_entity
 
+    entity_id = full_id(storage_folder, event_store, entity_id)
     with open_past(storage_folder, event_store, as_of) as view:
         render_entity(view, view.get(entity_id))
 
@@ -77,11 +79,13 @@ def graph(
     event_store: StoreUrl = None,
 ) -> None:
     """The scenario's DAG: tasks coloured by their last job's status, data nodes by their state, stale dashed."""
+    from ledgerflow.commands.ids import full_id
     from ledgerflow.domain.errors import LedgerflowError
     from ledgerflow.service.graph import FORMATS, render, scenario_graph
 
     if format not in FORMATS:
         raise LedgerflowError(f'Unknown format "{format}": use one of {", ".join(FORMATS)}.')
+    scenario_id = full_id(storage_folder, event_store, scenario_id)
     if not scenario_id.startswith("SCENARIO_"):
         raise LedgerflowError(f'"{scenario_id}" is not a scenario id: graph draws a scenario (SCENARIO_...).')
     with open_past(storage_folder, event_store, as_of) as view:

@@ -43,9 +43,13 @@ def preview(
     ] = None,
     name: Annotated[str | None, typer.Option("--name", help="Only the scenario (or workflow) of this name.")] = None,
     submit_rules: Annotated[
-        bool,
-        typer.Option("--submit", help="Judge as lf.submit does: non-skippable tasks always run."),
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--submit/--workflow",
+            help="Judge as lf.submit does (non-skippable tasks always run) or as Workflow.run() does "
+            "(every task by its outputs). Default: as the scenario's last submission was judged, else as lf.submit.",
+        ),
+    ] = None,
 ) -> None:
     """Show each task of the app's scenarios: would run / would skip / complete / pending, and why."""
     from ledgerflow.domain.config import Config

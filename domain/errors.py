@@ -43,6 +43,18 @@ class NonExistingEntity(ModelNotFound):
     """The entity of the given id does not exist (or was deleted)."""
 
 
+class NonExistingScenario(NonExistingEntity):
+    """The scenario does not exist (or was deleted)."""
+
+
+class NonExistingSequence(NonExistingEntity):
+    """The sequence does not exist (or was deleted)."""
+
+
+class NonExistingTask(NonExistingEntity):
+    """The task does not exist (or was deleted)."""
+
+
 class NoData(LedgerflowError):
     """A data node was read before anything was written to it."""
 

@@ -3,7 +3,9 @@
 A start-up reads only the parts listing scenarios needs; the others are fetched when first used.
 If other processes saved newer checkpoints meanwhile and the parts this state came from are gone,
 the missing part is folded again from the log up to the checkpoint's position (slow, logged).
-Checkpoints of other versions of the projection code can't be read: saving removes them.
+Checkpoints of other versions of the projection code can't be read: saving removes them. A
+checkpoint is plain data bound to the log's hash chain (``projections/checkpoint.py``): one that
+fails its checks is not used, with a warning, and the log is folded instead.
 """
 
 from __future__ import annotations
@@ -12,11 +14,19 @@ import logging
 from dataclasses import fields
 from functools import cache
 
-from ledgerflow.projections.checkpoint import EAGER_FIELDS, STATE_CHECKPOINTS, checkpoint_name, dump_parts, load_state
+from ledgerflow.projections.checkpoint import (
+    EAGER_FIELDS,
+    SEAL,
+    STATE_CHECKPOINTS,
+    checkpoint_name,
+    dump_parts,
+    load_state,
+    seal_problem,
+)
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.storage.eventstore import EventStore
 
-__all__ = ["load_saved_state", "save_state"]
+__all__ = ["check_saved_state", "load_saved_state", "save_state"]
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +34,26 @@ log = logging.getLogger(__name__)
 def save_state(store: EventStore, state: CurrentState) -> None:
     """Save ``state`` as the checkpoint at its position; drop those older code left (they can't be read)."""
     name = checkpoint_name()
-    store.checkpoints.save_parts(name, state.position, dump_parts(state))
+    link = store.chain.link_at(state.position)
+    if link is None:  # the log has no link there (a store of an older version not yet linked)
+        log.warning("No checkpoint saved: the log's hash chain has no link at position %d", state.position)
+        return
+    store.checkpoints.save_parts(name, state.position, dump_parts(state, link))
     for stale in store.checkpoints.names():
         if stale.startswith(STATE_CHECKPOINTS) and stale != name:
             store.checkpoints.delete(stale)
+
+
+def check_saved_state(store: EventStore) -> tuple[int, str | None] | None:
+    """The position of the checkpoint start-ups would load and why it would not be used (None: it
+    would); None when there is no checkpoint. Reads every part (``ledgerflow audit verify``)."""
+    name = checkpoint_name()
+    saved = store.checkpoints.load_parts(name, [SEAL])
+    if saved is None:
+        return None
+    position, names, _ = saved
+    parts = {part: store.checkpoints.load_part(name, position, part) for part in names}
+    return position, seal_problem(parts, position, store.chain.link_at(position))
 
 
 def load_saved_state(store: EventStore, until: int | None = None, *, lazy: bool = True) -> CurrentState:
@@ -37,7 +63,7 @@ def load_saved_state(store: EventStore, until: int | None = None, *, lazy: bool 
     when first used, so it must stay open as long as the state does.
     """
     name = checkpoint_name()
-    wanted = EAGER_FIELDS if lazy else [f.name for f in fields(CurrentState)]
+    wanted = [*EAGER_FIELDS, SEAL] if lazy else [*(f.name for f in fields(CurrentState)), SEAL]
     saved = store.checkpoints.load_parts(name, wanted)
     if saved is None or (until is not None and saved[0] > until):
         return CurrentState()
@@ -48,17 +74,12 @@ def load_saved_state(store: EventStore, until: int | None = None, *, lazy: bool 
 
     @cache
     def refold() -> CurrentState:
-        log.warning(
-            "The checkpoint at position %d was replaced by newer ones before this process read all of it: "
-            "folding the log up to there again",
-            position,
-        )
         state = CurrentState()
         state.apply_all(store.iter_records(until=position), new=True)
         return state
 
     try:
-        return load_state(names, eager, fetch, refold)
+        return load_state(names, eager, fetch, refold, position=position, link=store.chain.link_at(position))
     except Exception as error:  # a checkpoint only saves time: the log has everything
         log.warning(
             "The checkpoint at position %d cannot be read (%s): folding the log from the start", position, error

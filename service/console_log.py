@@ -2,12 +2,14 @@
 
 An application that configures logging itself (a handler on the root or the ``ledgerflow``
 logger) gets the records through its own handlers instead; the default handler then stays quiet.
-Lines go to stderr, so an application's own output on stdout stays clean.
+Lines go to stderr, so an application's own output on stdout stays clean. ``LEDGERFLOW_LOG_LEVEL``
+(DEBUG, INFO, WARNING, ERROR; ``ledgerflow --verbose`` / ``--quiet`` set it) changes the default level.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 
 FORMAT = "[%(asctime)s][%(name)s][%(levelname)s] %(message)s"
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -35,4 +37,5 @@ def use_default_log_output() -> None:
     handler.setFormatter(logging.Formatter(FORMAT, DATE_FORMAT))
     logger.addHandler(handler)
     if logger.level == logging.NOTSET:
-        logger.setLevel(logging.INFO)
+        wanted = os.environ.get("LEDGERFLOW_LOG_LEVEL", "").upper()  # ledgerflow --verbose / --quiet run ...
+        logger.setLevel(wanted if wanted in ("DEBUG", "INFO", "WARNING", "ERROR") else logging.INFO)

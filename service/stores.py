@@ -18,8 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ledgerflow.projections.checkpoint import checkpoint_name
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.storage.blobs import BlobStore
+from ledgerflow.storage.errors import ChainBroken
 from ledgerflow.storage.eventstore import EventStore
 
 
@@ -38,10 +40,20 @@ def store_exists(storage_folder: str | Path, event_store: str | None = None) -> 
 
 
 def open_runtime(storage_folder: str | Path, event_store: str | None = None, *, create: bool = True) -> Runtime:
-    """The log opened read-write (``create=False``: an existing one only; a clear error otherwise)."""
+    """The log opened read-write (``create=False``: an existing one only; a clear error otherwise).
+
+    The hash chain of the log's tail is checked first: a store edited or cut there is not opened
+    for writing (``ChainBroken``); the read-only commands, ``ledgerflow audit verify`` first, still open it.
+    """
     url = event_store_url(storage_folder, event_store)
-    if not create:
-        EventStore.open(url, create=False).close()
+    with EventStore.open(url, create=create) as store:
+        saved = store.checkpoints.load(checkpoint_name())
+        finding = store.check_tail(after=saved[0] if saved else 0)
+    if finding is not None:
+        raise ChainBroken(
+            f"The event store {store.where} does not match its hash chain ({finding.message}): it is not opened "
+            "for writing. Run `ledgerflow audit verify` for details."
+        )
     return Runtime(str(storage_folder), url)
 
 

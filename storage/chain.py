@@ -17,7 +17,7 @@ must still end in the same link.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -143,6 +143,13 @@ class Chain:
         )
         return [(int(p), bytes(link)) for p, link in rows]
 
+    def link_at(self, position: int) -> bytes | None:
+        """The link of the event at ``position`` (the genesis link for 0), or None if there is none."""
+        if position == 0:
+            return GENESIS
+        rows = self._runner.run(f"SELECT link FROM {self.table} WHERE position = ?", [position])
+        return bytes(rows[0][0]) if rows else None
+
     def head(self) -> tuple[int, bytes]:
         """The last position and link (0 and the genesis link for an empty log)."""
         rows = self._runner.run(f"SELECT position, link FROM {self.table} ORDER BY position DESC LIMIT 1")
@@ -176,14 +183,22 @@ class ChainReport:
         return self.finding is None
 
 
-def verify(events: EventRows, chain: Chain, expect: tuple[int, str] | None = None) -> ChainReport:
+def verify(
+    events: EventRows,
+    chain: Chain,
+    expect: tuple[int, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ChainReport:
     """Walk the log and its chain in order; report the first altered, removed or reordered event.
 
     ``expect``: a head noted earlier (position, hex link) that the chain must still pass through.
+    ``progress``: called with (position, last position) every ``PAGE`` events.
     """
     until = max(_max_position(events, chain), expect[0] if expect else 0)
     previous, checked, last = GENESIS, 0, 0
     for position, row, stored in _merged(events, chain, until):
+        if progress is not None and position % PAGE == 0:
+            progress(position, until)
         if expect is not None and last < expect[0] < position:
             return ChainReport(checked, last, previous.hex(), _head_mismatch(expect, None))
         finding = _check(row, stored, position, previous, chain, until)

@@ -9,6 +9,7 @@ __all__ = [
     "BlobCorrupted",
     "BlobNotFound",
     "BlobStoreError",
+    "ChainBroken",
     "EventStoreError",
     "WriterClosed",
 ]
@@ -39,3 +40,7 @@ class BlobNotFound(BlobStoreError, KeyError):
 
 class BlobCorrupted(BlobStoreError):
     """A stored blob no longer matches its hash."""
+
+
+class ChainBroken(EventStoreError):
+    """The log no longer matches its hash chain: the store is not opened for writing."""

@@ -9,8 +9,9 @@ notification ids: 1, 2, 3... in commit order (PostgreSQL may skip ids after a ro
 from __future__ import annotations
 
 import os
+import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast
 
@@ -19,12 +20,15 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import PersistenceError
 from eventsourcing.utils import Environment, EnvType
 
-from ledgerflow.storage.chain import Chain, ChainReport, verify
+from ledgerflow.storage.chain import Chain, ChainReport, Finding, verify
+from ledgerflow.storage.chain_tail import check_tail
 from ledgerflow.storage.checkpoints import CheckpointStore
 from ledgerflow.storage.codec import LedgerMapper, Record, StoredRow
 from ledgerflow.storage.errors import AggregateNotFound, EventStoreError
 from ledgerflow.storage.inline_blobs import InlineBlobs
+from ledgerflow.storage.new_events import poll_until_past
 from ledgerflow.storage.sqlite_file import check_sqlite_file
+from ledgerflow.storage.store_url import redact, resolve_env
 
 __all__ = ["DomainEvent", "EventStore", "Group", "LedgerApplication"]
 
@@ -77,6 +81,7 @@ class EventStore:
         self.inline_blobs = InlineBlobs(self.recorder)
         self.chain = Chain(self.recorder)
         self._closed = False
+        self._listener: Any = None  # PostgresListener, opened by the first wait_for_new_events
 
     @classmethod
     def open(cls, url: str | os.PathLike[str], *, create: bool = True, durability: Durability = "full") -> EventStore:
@@ -85,7 +90,7 @@ class EventStore:
         ``durability="normal"`` (SQLite only) skips the fsync of each commit: faster, and in WAL
         mode the last commits may be lost on power loss, never corrupted.
         """
-        text = os.fspath(url)
+        text = resolve_env(os.fspath(url))
         if text.startswith(("postgresql://", "postgres://")):
             return cls._open_postgres(text, create=create)
         if durability not in ("full", "normal"):
@@ -94,7 +99,7 @@ class EventStore:
             text = text[len("sqlite:///") :]
         elif "://" in text:
             raise EventStoreError(
-                f"Unsupported event store URL {text!r}: use sqlite:///PATH, a file path, "
+                f"Unsupported event store URL {redact(text)!r}: use sqlite:///PATH, a file path, "
                 "or postgresql://USER@HOST:PORT/DBNAME."
             )
         if text == ":memory:":
@@ -204,9 +209,16 @@ class EventStore:
         decode = self.mapper.decode_row
         return [decode(*row) for row in self.recorder.select_prefix_rows(prefix, last)]
 
-    def verify_chain(self, expect: tuple[int, str] | None = None) -> ChainReport:
-        """Check every event against the hash chain: the first altered, removed or reordered one."""
-        return verify(self.recorder, self.chain, expect)
+    def verify_chain(
+        self, expect: tuple[int, str] | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> ChainReport:
+        """Check every event against the hash chain: the first altered, removed or reordered one
+        (``progress``: called with the position reached and the last one, now and then)."""
+        return verify(self.recorder, self.chain, expect, progress)
+
+    def check_tail(self, after: int) -> Finding | None:
+        """The first broken hash-chain link after position ``after`` (at most the last 10,000 events)."""
+        return check_tail(self.recorder, after)
 
     def get_aggregate(self, aggregate_id: str, version: int | None = None) -> Any:
         """The aggregate rebuilt from its events (up to ``version``)."""
@@ -216,10 +228,28 @@ class EventStore:
             at = f" at version {version}" if version is not None else ""
             raise AggregateNotFound(f"No aggregate {aggregate_id!r}{at} in the event store {self.where}.") from None
 
+    def wait_for_new_events(self, after: int, timeout: float) -> bool:
+        """Block until the log goes past position ``after`` (True) or ``timeout`` seconds pass (False).
+
+        PostgreSQL: woken by ``LISTEN`` on a dedicated connection (eventsourcing's recorder sends
+        ``NOTIFY`` with every insert); SQLite: the log's end is read every 20 ms.
+        """
+        deadline = time.monotonic() + timeout
+        if self.recorder.dialect != "postgresql":
+            return poll_until_past(after, deadline, self.max_position)
+        if self._listener is None:
+            from ledgerflow.storage.pg_listen import PostgresListener
+
+            datastore: Any = cast(Any, self.recorder).datastore
+            self._listener = PostgresListener(dict(datastore.pool.kwargs), cast(Any, self.recorder).channel_name)
+        return bool(self._listener.wait(after, max(0.0, deadline - time.monotonic()), self.max_position))
+
     def close(self) -> None:
         """Release the database connections."""
         if not self._closed:
             self._closed = True
+            if self._listener is not None:
+                self._listener.close()
             self.app.close()
 
     def __enter__(self) -> EventStore:

@@ -24,6 +24,7 @@ from ledgerflow.storage.chain import extend_chain
 from ledgerflow.storage.codec import StoredRow
 from ledgerflow.storage.errors import EventStoreError
 from ledgerflow.storage.inline_blobs import TABLE as INLINE_TABLE
+from ledgerflow.storage.store_url import redact
 
 __all__ = ["LedgerPostgresRecorder", "PostgresTarget", "parse_postgres_url"]
 
@@ -105,14 +106,17 @@ class PostgresTarget(NamedTuple):
 
 def parse_postgres_url(url: str) -> PostgresTarget:
     """Parse ``postgresql://user[:password]@host[:port]/dbname[?schema=name]``."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # e.g. brackets in the host part
+        raise EventStoreError(f"The PostgreSQL URL {redact(url)} cannot be read: {error}.") from None
     dbname = unquote(parts.path.lstrip("/"))
     if not dbname:
-        raise EventStoreError(f"The PostgreSQL URL {_redact(url)} names no database.")
+        raise EventStoreError(f"The PostgreSQL URL {redact(url)} names no database.")
     try:
         port = parts.port or 5432
     except ValueError as error:
-        raise EventStoreError(f"The PostgreSQL URL {_redact(url)} has a bad port.") from error
+        raise EventStoreError(f"The PostgreSQL URL {redact(url)} has a bad port.") from error
     schema = parse_qs(parts.query).get("schema", ["public"])[0]
     return PostgresTarget(
         user=unquote(parts.username or "postgres"),
@@ -122,13 +126,6 @@ def parse_postgres_url(url: str) -> PostgresTarget:
         dbname=dbname,
         schema=schema,
     )
-
-
-def _redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    return url.replace(f":{parts.password}@", ":***@", 1)
 
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):

@@ -45,8 +45,8 @@ class Presence:
         with _lock:
             fd, users = _open.get(self.path, (-1, 0))
             if fd < 0:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: values, the log
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
                 if fcntl is not None:
                     fcntl.lockf(fd, fcntl.LOCK_SH)  # waits only while a process runs alone
             _open[self.path] = (fd, users + 1)

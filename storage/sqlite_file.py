@@ -7,6 +7,7 @@ program's SQLite database — is refused with a message naming the path, never a
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -35,9 +36,13 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
         if not create:
             raise EventStoreError(f"No event store at {path}: the file does not exist.")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # Readable by its owner only, whatever the umask (SQLite gives its -wal and -shm files the same mode).
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            pass  # another process created it meanwhile
         except OSError as error:
-            raise EventStoreError(f"Cannot create the folder of {path}: {error}") from error
+            raise EventStoreError(f"Cannot create the event store {path}: {error}") from error
         return
     try:
         with path.open("rb") as file:

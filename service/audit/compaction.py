@@ -13,9 +13,11 @@ Removed payloads go into a zip archive first (``blobs/ab/cdef…`` entries and a
 unless ``delete``; ``restore`` puts an archive back. The run is recorded in the log as a
 ``ledgerflow.compaction.done`` event (policy, position, hashes, bytes, archive), and a fresh
 projection checkpoint is written. A payload that a write committed *during* the run uses again
-is put back before the run ends. The removal runs alone: it refuses to start while another process
-on this machine has the store open (a running process remembers which payloads it already
-stored), and processes starting meanwhile wait for it (``storage/presence.py``).
+is put back before the run ends. The intent is written (``compaction_intent.py``) after the archive
+and before anything is removed: a killed run is finished by the next one. The removal runs alone: it
+refuses to start while another process on this machine has the store open (a running process
+remembers which payloads it already stored), and processes starting meanwhile wait for it
+(``storage/presence.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import os
 import re
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +37,7 @@ from ledgerflow.domain.compaction import Compaction
 from ledgerflow.domain.datanode import DataNodeTopics
 from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.runtime.runtime import Runtime
+from ledgerflow.service.audit import compaction_intent
 from ledgerflow.service.audit.history import scan
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.eventstore import EventStore
@@ -83,6 +86,7 @@ class CompactionReport:
     archive: Path | None = None
     dry_run: bool = False
     put_back: list[str] = field(default_factory=list)  # used again by writes during the run
+    interrupted: str | None = None  # when the killed run this report finishes (or, dry, would) started
 
     @property
     def removed_bytes(self) -> int:
@@ -152,37 +156,102 @@ def compact(
     delete: bool = False,
     dry_run: bool = False,
     now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CompactionReport:
-    """Remove the payloads the policy no longer keeps; archive them unless ``delete``."""
+    """Remove the payloads the policy no longer keeps; archive them unless ``delete``.
+
+    A compaction a killed run left unfinished is finished first, and reported instead (run again
+    for a new one); with ``dry_run``, it is only reported (``CompactionReport.interrupted``).
+    ``progress``: called with (payloads archived, payloads to archive) as the archive is written.
+    """
     runtime.flush()
-    report = _plan(runtime.store, policy, now or datetime.now(UTC))
-    report.dry_run = dry_run
-    present = [p for p in report.removed if _locate(runtime, p.hash)]
-    report.removed = present
-    if dry_run or not present:
-        return report
+    left = compaction_intent.pending(runtime.storage_folder)
+    if left is not None and dry_run:
+        return _report_of(left, dry_run=True)
+    if left is None:
+        report = _plan(runtime.store, policy, now or datetime.now(UTC))
+        report.dry_run = dry_run
+        report.removed = [p for p in report.removed if _locate(runtime, p.hash)]
+        if dry_run or not report.removed:
+            return report
     with runtime.presence.alone("compact the store"):  # others may believe the payloads stored
+        _clean_partials(runtime, archive)
+        left = compaction_intent.pending(runtime.storage_folder)
+        if left is not None:
+            return _finish(runtime, left, resumed=True)
         target = _archive_path(runtime, archive)
-        _write_archive(runtime, target, report, policy)
-        report.archive = None if delete else target
-        _remove(runtime, [p.hash for p in present])
+        _write_archive(runtime, target, report, policy, progress)
+        intent = _intent(report, policy, target, delete)
+        compaction_intent.write(runtime.storage_folder, intent)  # from here on, a re-run finishes it
+        return _finish(runtime, intent, resumed=False)
+
+
+def _intent(report: CompactionReport, policy: RetentionPolicy, target: Path, delete: bool) -> compaction_intent.Intent:
+    return compaction_intent.Intent(
+        id=f"COMPACTION_{uuid.uuid4()}",
+        started=datetime.now(UTC).isoformat(),
+        position=report.position,
+        writes=report.writes,
+        kept_writes=report.kept_writes,
+        policy={"keep_days": policy.keep_days, "keep_versions": policy.keep_versions},
+        archive=str(target),
+        delete=delete,
+        removed=[
+            {"hash": p.hash, "size": p.size, "nodes": list(p.nodes), "last_written": p.last_written.isoformat()}
+            for p in report.removed
+        ],
+    )
+
+
+def _report_of(intent: compaction_intent.Intent, *, dry_run: bool = False, resumed: bool = True) -> CompactionReport:
+    removed = [
+        StoredPayload(p["hash"], p["size"], tuple(p["nodes"]), datetime.fromisoformat(p["last_written"]))
+        for p in intent.removed
+    ]
+    report = CompactionReport(intent.position, intent.writes, intent.kept_writes, removed, dry_run=dry_run)
+    report.interrupted = intent.started if resumed else None
+    return report
+
+
+def _finish(runtime: Runtime, intent: compaction_intent.Intent, *, resumed: bool) -> CompactionReport:
+    """Remove, put back what was written again, record, checkpoint: each step safe to repeat."""
+    report = _report_of(intent, resumed=resumed)
+    target = Path(intent.archive)
+    recorded = bool(runtime.store.events_of(intent.id))
+    if not recorded:
+        if not target.exists():
+            raise LedgerflowError(
+                f"A compaction was interrupted ({compaction_intent.FILE} in {runtime.storage_folder}) and its "
+                f"archive {target} is gone: put the archive back, or remove that file if no value is missing."
+            )
+        _remove(runtime, [p.hash for p in report.removed])
         report.put_back = _put_back_reused(runtime, report, target)
-    if report.put_back:
         reused = set(report.put_back)
         report.removed = [p for p in report.removed if p.hash not in reused]
-    record = Compaction(
-        id=f"COMPACTION_{uuid.uuid4()}",
-        policy={"keep_days": policy.keep_days, "keep_versions": policy.keep_versions},
-        position=report.position,
-        removed=[p.hash for p in report.removed],
-        removed_bytes=report.removed_bytes,
-        archive=str(report.archive) if report.archive else None,
-    )
-    runtime.record(record, reason="compact").result()
+        record = Compaction(
+            id=intent.id,
+            policy=dict(intent.policy),
+            position=report.position,
+            removed=[p.hash for p in report.removed],
+            removed_bytes=report.removed_bytes,
+            archive=None if intent.delete else str(target),
+        )
+        runtime.record(record, reason="compact").result()
     runtime.save_checkpoint(force=True)
-    if delete:
-        target.unlink()
+    if intent.delete:
+        target.unlink(missing_ok=True)
+    report.archive = None if intent.delete else target
+    compaction_intent.clear(runtime.storage_folder)
     return report
+
+
+def _clean_partials(runtime: Runtime, archive: Path | None) -> None:
+    """Remove the unfinished archives of killed runs (nothing was removed for them)."""
+    folders = {runtime.storage_folder.absolute() / "archive", _archive_path(runtime, archive).parent}
+    for folder in folders:
+        if folder.is_dir():
+            for partial in folder.glob("*.zip.partial"):
+                partial.unlink(missing_ok=True)
 
 
 def _locate(runtime: Runtime, digest: str) -> bool:
@@ -199,7 +268,13 @@ def _archive_path(runtime: Runtime, archive: Path | None) -> Path:
     return archive / name if archive.is_dir() or not archive.suffix else archive
 
 
-def _write_archive(runtime: Runtime, target: Path, report: CompactionReport, policy: RetentionPolicy) -> None:
+def _write_archive(
+    runtime: Runtime,
+    target: Path,
+    report: CompactionReport,
+    policy: RetentionPolicy,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     """Every removed payload, and a manifest, in a zip written atomically."""
     if target.exists():
         raise LedgerflowError(f"The archive {target} already exists: choose another path.")
@@ -213,7 +288,9 @@ def _write_archive(runtime: Runtime, target: Path, report: CompactionReport, pol
     }
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-            for payload in report.removed:
+            for done, payload in enumerate(report.removed, 1):
+                if progress is not None:
+                    progress(done, len(report.removed))
                 zipped.writestr(_entry(payload.hash), runtime.blobs.get(payload.hash))
                 manifest["payloads"].append(
                     {
@@ -224,6 +301,8 @@ def _write_archive(runtime: Runtime, target: Path, report: CompactionReport, pol
                     }
                 )
             zipped.writestr("manifest.json", json.dumps(manifest, indent=1))
+        with open(partial, "rb+") as written:  # durable before anything is removed
+            os.fsync(written.fileno())
         os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)

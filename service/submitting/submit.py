@@ -12,6 +12,7 @@ import anyio
 
 from ledgerflow.domain.dag import TaskNode, task_order
 from ledgerflow.domain.enums import Status
+from ledgerflow.domain.errors import NonExistingScenario, NonExistingSequence, NonExistingTask
 from ledgerflow.domain.ids import job_id, submission_id
 from ledgerflow.domain.job import Job as JobAggregate
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
@@ -41,10 +42,18 @@ def _tasks_of(entity: EntityHandle, only: Collection[str] | None = None) -> tupl
         return kind, [t for t in task_ids if t in only]
     state = session.current().runtime.state
     if isinstance(entity, Scenario):
-        return "SCENARIO", list(state.scenarios[entity.id].task_ids)
+        scenario = state.scenarios.get(entity.id)
+        if scenario is None:
+            raise NonExistingScenario(f"Scenario {entity.id} does not exist (it was deleted): it cannot be submitted.")
+        return "SCENARIO", list(scenario.task_ids)
     if isinstance(entity, Sequence):
-        return "SEQUENCE", list(state.sequences[entity.id].task_ids)
+        sequence = state.sequences.get(entity.id)
+        if sequence is None:
+            raise NonExistingSequence(f"Sequence {entity.id} does not exist (it was deleted): it cannot be submitted.")
+        return "SEQUENCE", list(sequence.task_ids)
     if isinstance(entity, Task):
+        if entity.id not in state.tasks:
+            raise NonExistingTask(f"Task {entity.id} does not exist (it was deleted): it cannot be submitted.")
         return "TASK", [entity.id]
     raise TypeError(f"Only scenarios, sequences and tasks can be submitted, not {type(entity).__name__}.")
 

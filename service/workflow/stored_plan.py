@@ -68,6 +68,13 @@ def _visible(state: CurrentState, version: str | None) -> tuple[frozenset[str], 
     return development, "the development version"
 
 
+def _resumes(state: CurrentState, scenario_id: str) -> bool:
+    """Whether the scenario's last submission reused every valid output (a workflow's run does)."""
+    submissions = state.entity_submissions.get(scenario_id) or []
+    last = state.submissions.get(submissions[-1]) if submissions else None
+    return bool(last is not None and last.properties.get("resume"))
+
+
 def preview_application(
     storage_folder: str,
     event_store: str | None,
@@ -75,12 +82,13 @@ def preview_application(
     *,
     version: str | None = None,
     name: str | None = None,
-    submit_rules: bool = False,
+    submit_rules: bool | None = None,
 ) -> StoredPreview:
     """Plans of the stored scenarios of ``config`` (a new one's when there is none).
 
-    ``submit_rules``: judge as ``lf.submit`` does (non-skippable tasks always run) rather than as
-    ``Workflow.run()`` does (every task by its outputs).
+    ``submit_rules``: True judges as ``lf.submit`` does (non-skippable tasks always run), False as
+    ``Workflow.run()`` does (every task by its outputs); None as the scenario's last submission was
+    judged (``submit(resume=True)`` and workflows resume), ``lf.submit``'s rules if it has none.
     """
     state = read_state(storage_folder, event_store) or CurrentState()
     visible, described = _visible(state, version)
@@ -91,7 +99,8 @@ def preview_application(
             continue
         nodes = {n for t in view.task_ids for n in (*state.tasks[t].input_ids, *state.tasks[t].output_ids)}
         edited = {n: h for n in nodes if (h := edited_outside(state.data_nodes[n])) is not None}
-        tasks = plan_scenario(state, view.id, frozenset(), edited, resume=not submit_rules)
+        resume = _resumes(state, view.id) if submit_rules is None else not submit_rules
+        tasks = plan_scenario(state, view.id, frozenset(), edited, resume=resume)
         replaced = replaced or not view.properties.get(WORKFLOW)
         label = f"{view.name!r} " if view.name else ""
         plans.append(Plan(f"Scenario {label}{view.id} of {config.id}", tuple(tasks)))

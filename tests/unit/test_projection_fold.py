@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ledgerflow.domain.enums import Status
-from ledgerflow.projections.checkpoint import EAGER_FIELDS, dump_parts, load_state
+from ledgerflow.projections.checkpoint import EAGER_FIELDS, SEAL, dump_parts, load_state
 from ledgerflow.projections.current import CurrentState, ReplayGapError
 from ledgerflow.storage.codec import Record as Rec
 
@@ -92,7 +92,8 @@ def _restore(
 
     ``gone``: every fetch finds its part removed; ``pause``: each fetch gives up the GIL that long.
     """
-    parts = dump_parts(state)
+    link = bytes(range(32))
+    parts = dump_parts(state, link)
     fetched: list[str] = []
 
     def fetch(name: str) -> bytes | None:
@@ -100,7 +101,8 @@ def _restore(
         time.sleep(pause)
         return None if gone else parts[name]
 
-    return load_state(parts, {name: parts[name] for name in EAGER_FIELDS}, fetch, refold), fetched
+    eager = {name: parts[name] for name in (*EAGER_FIELDS, SEAL)}
+    return load_state(parts, eager, fetch, refold, position=state.position, link=link), fetched
 
 
 def test_a_checkpoint_restores_the_same_state_loading_big_tables_on_first_use() -> None:
