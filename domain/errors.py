@@ -168,18 +168,6 @@ class NonExistingDataNodeConfig(LedgerflowError):
 # subclass of it (the specific "does not exist" errors of ``NonExistingEntity``, for instance).
 
 
-class NonExistingScenario(NonExistingEntity):
-    """No scenario has the given id."""
-
-
-class NonExistingSequence(NonExistingEntity):
-    """No sequence has the given id (or name, in a scenario)."""
-
-
-class NonExistingTask(NonExistingEntity):
-    """No task has the given id."""
-
-
 class NonExistingDataNode(NonExistingEntity):
     """No data node has the given id."""
 
