@@ -7,7 +7,7 @@ hands them an earlier state.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol
 
 from ledgerflow.domain.errors import NON_EXISTING, LedgerflowError, NonExistingEntity
 from ledgerflow.service.entities import reasons
@@ -50,6 +50,29 @@ class Source(Protocol):
     def submit(self, entity: EntityHandle, **options: Any) -> Submission:
         """Submit ``entity`` (see ``ledgerflow.submit``); raises ``ReadOnlyViewError`` on a read-only view."""
         ...
+
+
+class ReadOnlySource:
+    """What a read-only source (a past view, a migration's copy, the viewer) answers to actions.
+
+    ``writable`` says why the source refuses changes; every action goes through it.
+    """
+
+    def writable(self) -> NoReturn:
+        raise ReadOnlyViewError("This view is read-only.")
+
+    @property
+    def orchestrator(self) -> None:
+        """No orchestrator runs anything for a read-only source."""
+        return None
+
+    def submit(self, entity: Any, **options: Any) -> NoReturn:
+        """Always refused, as every command."""
+        self.writable()
+
+    def as_of(self, when: Any) -> NoReturn:
+        """Refused: a read-only view reads no other point of the log."""
+        self.writable()
 
 
 class EntityHandle:

@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from ledgerflow.domain.enums import Scope
-from ledgerflow.service.entities.base import ReadOnlyViewError
+from ledgerflow.service.entities.base import ReadOnlySource, ReadOnlyViewError
 from ledgerflow.service.entities.datanode import DataNode
 from ledgerflow.service.entities.scenario import Scenario
 from ledgerflow.service.entities.task import Task
@@ -49,7 +49,7 @@ class _CopiedState:
         return getattr(self._state, name)
 
 
-class DetachedSource:
+class DetachedSource(ReadOnlySource):
     """The source of detached entities: reads the copied state; refuses every command."""
 
     def __init__(self, state: CurrentState, backends: Backends) -> None:
@@ -66,19 +66,6 @@ class DetachedSource:
 
     def visible(self, version: str) -> bool:
         return True
-
-    @property
-    def orchestrator(self) -> None:
-        """No orchestrator runs anything for a read-only source."""
-        return None
-
-    def submit(self, entity: Any, **options: Any) -> NoReturn:
-        """Always refused, as every command."""
-        self.writable()
-
-    def as_of(self, when: Any) -> NoReturn:
-        """Refused: a read-only view reads no other point of the log."""
-        self.writable()
 
     def writable(self) -> NoReturn:
         raise ReadOnlyViewError(

@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.service import queries, session
-from ledgerflow.service.entities.base import EntityHandle, ReadOnlyViewError
+from ledgerflow.service.entities.base import EntityHandle, ReadOnlySource, ReadOnlyViewError
 from ledgerflow.service.entities.datanode import DataNode
 from ledgerflow.service.entities.job import Job, Submission
 from ledgerflow.service.entities.scenario import Cycle, Scenario, Sequence
@@ -101,7 +101,7 @@ def resolve_position(store: EventStore, when: When) -> int:
     return position_at(store, when)
 
 
-class PastView:
+class PastView(ReadOnlySource):
     """Every entity as it was at ``position`` of the log: a read-only view with the query API."""
 
     def __init__(
@@ -132,19 +132,6 @@ class PastView:
     def visible(self, version: str) -> bool:
         """Whether the view shows entities of ``version``."""
         return self._versions is None or version in self._versions
-
-    @property
-    def orchestrator(self) -> None:
-        """No orchestrator runs anything for a read-only source."""
-        return None
-
-    def submit(self, entity: Any, **options: Any) -> NoReturn:
-        """Always refused, as every command."""
-        self.writable()
-
-    def as_of(self, when: Any) -> NoReturn:
-        """Refused: a read-only view reads no other point of the log."""
-        self.writable()
 
     def writable(self) -> NoReturn:
         """Always refused: a view of the past cannot be changed."""

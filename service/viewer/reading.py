@@ -16,10 +16,10 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import NoReturn
 
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.service.entities.base import ReadOnlyViewError
+from ledgerflow.service.entities.base import ReadOnlySource, ReadOnlyViewError
 from ledgerflow.service.timetravel.past_state import fold_until
 from ledgerflow.service.timetravel.recorded_values import RecordedValues
 from ledgerflow.service.timetravel.view import PastView, parse_when, resolve_position
@@ -34,7 +34,7 @@ _KEPT_PAST_VIEWS = 8
 OpenAgain = Callable[[], AbstractContextManager[EventStore]]
 
 
-class LiveView:
+class LiveView(ReadOnlySource):
     """The store as it is now: an entity ``Source`` that refuses writes."""
 
     def __init__(self, state: CurrentState, backends: Backends) -> None:
@@ -61,22 +61,9 @@ class LiveView:
         """The viewer shows every application version."""
         return True
 
-    def writable(self) -> Any:
+    def writable(self) -> NoReturn:
         """Always refused: the viewer is read-only."""
         raise ReadOnlyViewError("The viewer is read-only: change entities from your application or the CLI.")
-
-    @property
-    def orchestrator(self) -> None:
-        """Nothing runs for the viewer."""
-        return None
-
-    def submit(self, entity: Any, **options: Any) -> Any:
-        """Refused, as every command."""
-        return self.writable()
-
-    def as_of(self, when: Any) -> Any:
-        """Refused: the viewer opens past views itself."""
-        return self.writable()
 
 
 @dataclass
