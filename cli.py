@@ -73,7 +73,7 @@ def run(
 
 
 #: Command modules; each defines ``register(app)``.
-COMMAND_MODULES: tuple[str, ...] = ("audit", "compact", "versions", "timetravel", "replay", "workflow")
+COMMAND_MODULES: tuple[str, ...] = ("audit", "compact", "versions", "timetravel", "replay", "workflow", "cluster")
 
 
 def _register_commands() -> None:

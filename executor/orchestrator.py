@@ -41,7 +41,21 @@ def make_runner(runtime: Runtime, backends: Backends) -> Runner:
         return InLoopRunner(backends)
     if mode == "standalone":
         return SubprocessRunner(Config.job_config.max_nb_of_workers, runtime.blobs)
+    if mode == "cluster":
+        from ledgerflow.executor.cluster.runner import ClusterRunner
+        from ledgerflow.executor.cluster.settings import ClusterSettings
+
+        return ClusterRunner(ClusterSettings.from_config(), runtime.url)
     raise LedgerflowError(f'Job execution mode "{mode}" is not available yet: use "development" or "standalone".')
+
+
+def _strategy(runner: Runner) -> type[SubmissionRun]:
+    """How a submission's jobs are run: cluster runs publish and follow the log (``executor/cluster/run.py``)."""
+    if Config.job_config.is_cluster:
+        from ledgerflow.executor.cluster.run import ClusterRun
+
+        return ClusterRun
+    return run_for(runner)
 
 
 class OrchestratorService:
@@ -93,7 +107,7 @@ class OrchestratorService:
 
     async def _run(self, submission_id: str) -> None:
         try:
-            run = run_for(self.runner)(
+            run = _strategy(self.runner)(
                 self.runtime, self.runner, submission_id, lambda job_id: self.notify(submission_id, job_id)
             )
             self.runs[submission_id] = run
