@@ -56,6 +56,13 @@ def configure(variant: str = "") -> None:
     Config.configure_scenario("squares", [Config.configure_task("square", square, x, y)])
     Config.configure_scenario("slowly", [retried])
     Config.configure_scenario("poisoned", [Config.configure_task("die", die, spec, out)])
+    meet = [
+        Config.configure_task(
+            f"meet_{n}", rendezvous, Config.configure_data_node(f"{n}_spec", default_data={}), Config.configure_data_node(f"{n}_out")
+        )
+        for n in ("a", "b")
+    ]
+    Config.configure_scenario("pair", meet)
     if variant:
         Config.configure_global_app(variant=variant)
 

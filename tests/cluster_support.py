@@ -44,12 +44,14 @@ class Cluster:
         path.write_text(APP.format(variant=variant))
         return path
 
-    def start_worker(self, concurrency: int = 1, variant: str = "", wait: bool = True) -> subprocess.Popen[bytes]:
+    def start_worker(
+        self, concurrency: int = 1, variant: str = "", wait: bool = True, new_session: bool = False
+    ) -> subprocess.Popen[bytes]:
         log = (self.folder / f"worker-{len(self.workers)}.log").open("wb")
         worker = subprocess.Popen(
             [sys.executable, "-m", "ledgerflow.cli", "run-worker", "--application-path", str(self.app(variant)),
              "--concurrency", str(concurrency), "--loglevel", "INFO"],
-            cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=new_session,
         )  # fmt: skip
         self.workers.append(worker)
         if wait:

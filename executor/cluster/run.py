@@ -107,7 +107,7 @@ class ClusterRun(ConcurrentRun):
         return job_spec(self.runtime.state, job_id)
 
     def _requeue_retry(self, job_id: str) -> None:
-        if self.statuses[job_id] is Status.PENDING and not self.stopping:
+        if self.statuses[job_id] is Status.PENDING and not self.stopping and job_id not in self.pending:
             self.pending.append(job_id)  # a retry: published again with the next attempt
 
     def _applied(self, changes: Sequence[Change], queued: bool) -> None:
@@ -138,13 +138,18 @@ class ClusterRun(ConcurrentRun):
             moved = moved or self.statuses[job_id] is not view.status
             self.statuses[job_id] = view.status
             self.on_change(job_id)
-            if view.status.is_finished or (view.status is Status.PENDING and attempts(view) >= self.attempt.get(job_id, 0)):
-                event = self.followed.pop(job_id, None)
-                if event is not None:
-                    event.set()
+            self._end_wait(job_id)
         if moved:
             self._write([], (), None)  # the submission's status follows its jobs
         self._check_stuck()
+
+    def _end_wait(self, job_id: str) -> None:
+        """If the job's published attempt ended (finished, or PENDING for a retry), let its task go on."""
+        view = self.runtime.state.jobs[job_id]
+        if view.status.is_finished or (view.status is Status.PENDING and attempts(view) >= self.attempt.get(job_id, 0)):
+            event = self.followed.pop(job_id, None)
+            if event is not None:
+                event.set()
 
     def _check_stuck(self) -> None:
         """Report jobs no worker took within ``queued_timeout``, and jobs whose worker's lease expired."""
@@ -196,7 +201,9 @@ class ClusterRun(ConcurrentRun):
 
         self.runtime.command(build, reason=reason)
         if chosen:
-            self._applied(chosen, queued=False)
+            self._applied(chosen, queued=True)  # a retry is published again once its wait ends
+            for change in chosen:
+                self._end_wait(change.job_id)
 
     # -- canceling ---------------------------------------------------------------------------
     def request_cancel(self, job_id: str, reason: str) -> anyio.Event | None:
@@ -212,8 +219,4 @@ class ClusterRun(ConcurrentRun):
         self._race(job_id, decide, "job canceled")
         if was_running == [True]:
             self.cluster.cancel(job_id, reason)
-        if self.statuses[job_id].is_finished:
-            event = self.followed.pop(job_id, None)
-            if event is not None:
-                event.set()
         return None
