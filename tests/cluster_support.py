@@ -121,3 +121,12 @@ def cluster_for(folder: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
     finally:
         cluster.stop()
         delete_queue(queue)
+
+
+def queued_messages() -> int:
+    """How many messages wait in the test's queue (none consumed)."""
+    from kombu import Connection
+
+    with Connection(BROKER_URL) as connection:
+        declared = connection.default_channel.queue_declare(os.environ["LEDGERFLOW_TEST_QUEUE"], passive=True)
+        return int(declared.message_count)

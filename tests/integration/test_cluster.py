@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from cluster_app import configure, scenario_with
-from cluster_support import Cluster, cluster_for, wait_for
+from cluster_support import Cluster, cluster_for, queued_messages, wait_for
 
 import ledgerflow as lf
 from ledgerflow import Config, Status, SubmissionStatus
@@ -100,7 +100,7 @@ def test_cancel_a_queued_job_drops_its_message(cluster: Cluster, workdir: Path) 
     lf.Orchestrator().run()
     submission = lf.submit(scenario_with("slowly", spec={"folder": str(workdir), "name": "q", "seconds": 0}))
     job = submission.jobs[0]
-    wait_for(lambda: job.status is Status.PENDING, "the job to be queued")
+    wait_for(lambda: queued_messages() == 1, "the job to be queued")
     lf.cancel_job(job)
     assert job.status is Status.CANCELED
     cluster.start_worker()
