@@ -102,8 +102,7 @@ class Leases:
 
     def alive(self, owner: str, lease: float) -> bool:
         """Whether ``owner`` beat within ``lease`` seconds (a process of this host that is gone: no)."""
-        host, _, pid = owner.rpartition(":")
-        if host == socket.gethostname() and pid.isdigit() and not _pid_exists(int(pid)):
+        if gone_here(owner):
             return False
         return any(row.owner == owner and row.age <= lease for row in self.rows())
 
@@ -112,6 +111,12 @@ class Leases:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+def gone_here(owner: str) -> bool:
+    """Whether ``owner`` is a process of this machine that no longer exists (known without waiting for its lease)."""
+    host, _, pid = owner.rpartition(":")
+    return host == socket.gethostname() and pid.isdigit() and not _pid_exists(int(pid))
 
 
 def _pid_exists(pid: int) -> bool:

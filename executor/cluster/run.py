@@ -127,7 +127,7 @@ class ClusterRun(ConcurrentRun):
 
     def _observe(self) -> None:
         """Fold in what workers recorded; tell the listeners; end the waits of the attempts that ended."""
-        self.runtime.catch_up()
+        self.cluster.catch_up(self.runtime, FOLLOW_SECONDS)
         jobs = self.runtime.state.jobs
         moved = False
         for job_id in self.schedule.job_ids:
@@ -167,8 +167,7 @@ class ClusterRun(ConcurrentRun):
         self._leases_checked = now
         for job_id in list(self.followed):
             view = jobs[job_id]
-            owner = running_owner(view)
-            if view.status is Status.RUNNING and not self.cluster.leases.alive(owner or "", settings.lease_seconds):
+            if view.status is Status.RUNNING and not self.cluster.alive(running_owner(view), settings.lease_seconds):
                 self._race(job_id, lambda j=job_id: self._lost(j), "worker lost")
 
     def _never_started(self, job_id: str, reason: str) -> list[Change]:

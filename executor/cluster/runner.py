@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import anyio
 
 from ledgerflow.executor.cluster.broker import TASK_NAME, JobMessage, celery_app, declare
-from ledgerflow.executor.cluster.leases import Leases
+from ledgerflow.executor.cluster.leases import Leases, gone_here
 from ledgerflow.executor.cluster.settings import ClusterSettings
 from ledgerflow.executor.jobspec import JobOutcome
 from ledgerflow.executor.runners import Start
+from ledgerflow.runtime.runtime import Runtime
 
 log = logging.getLogger("ledgerflow")
 
@@ -38,6 +40,9 @@ class ClusterRunner:
         self._tasks: dict[str, str] = {}  # job -> the Celery task id of its latest publication
         self._lock = threading.Lock()
         self._prepared: dict[str, tuple[JobMessage, anyio.Event]] = {}
+        self._caught_up = 0.0
+        self._rows_read = 0.0
+        self._live: set[str] = set()
 
     def publish(self, message: JobMessage) -> None:
         """Put the job in the queue; returns once the broker confirmed it (blocking)."""
@@ -77,6 +82,21 @@ class ClusterRunner:
             return False
         self.app.control.revoke(task_id, terminate=True, signal="SIGKILL")
         return True
+
+    def catch_up(self, runtime: Runtime, every: float) -> None:
+        """Fold in what workers recorded, at most once per ``every`` seconds for all the runs following the log."""
+        now = time.monotonic()
+        if now - self._caught_up >= every:
+            self._caught_up = now
+            runtime.catch_up()
+
+    def alive(self, owner: str | None, lease: float) -> bool:
+        """Whether the worker process ``owner`` holds its lease (heartbeats read at most once a second)."""
+        now = time.monotonic()
+        if now - self._rows_read >= 1.0:
+            self._rows_read = now
+            self._live = {row.owner for row in self.leases.rows() if row.age <= lease}
+        return owner is not None and owner in self._live and not gone_here(owner)
 
     async def close(self) -> None:
         self.leases.close()
