@@ -55,7 +55,8 @@ def _bare_celery(n: int, env: dict[str, str], cwd: Path) -> float:
 
     worker = _start(
         [sys.executable, "-m", "celery", "-A", "benchmarks.cluster_bare", "worker", f"--concurrency={WORKERS}",
-         "--pool=prefork", "--without-gossip", "--without-mingle", "--loglevel=INFO", f"--hostname=bare-{uuid.uuid4().hex[:6]}@%h"],
+         "--pool=prefork", "--without-gossip", "--without-mingle", "--loglevel=INFO",
+         f"--hostname=bare-{uuid.uuid4().hex[:6]}@%h"],
         cwd / "bare.log", env, cwd,
     )  # fmt: skip
     try:
@@ -90,10 +91,20 @@ def run_cluster(ctx: Context) -> Figures:
     workers: list[subprocess.Popen[bytes]] = []
     try:
         lf.Orchestrator().run()
-        command = [sys.executable, "-m", "ledgerflow.cli", "run-worker", "--application-path", str(app), "--loglevel=WARNING"]
+        command = [
+            sys.executable,
+            "-m",
+            "ledgerflow.cli",
+            "run-worker",
+            "--application-path",
+            str(app),
+            "--loglevel=WARNING",
+        ]
         for i in range(WORKERS):
             log = ctx.workdir / f"worker-{i}.log"
-            process = subprocess.Popen(command, cwd=ctx.workdir, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                command, cwd=ctx.workdir, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+            )
             workers.append(process)
         time.sleep(4)  # the workers connect (their "ready" line is below WARNING)
         scenarios = [lf.create_scenario(lf.Config.scenarios["one"]) for _ in range(n)]

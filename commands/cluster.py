@@ -20,7 +20,9 @@ def run_worker(
         typer.Option(help="The application's Python file: its configs and task functions, not its __main__ block."),
     ] = None,
     concurrency: Annotated[int, typer.Option(help="Jobs this worker runs at once (one process each).")] = 1,
-    queues: Annotated[str | None, typer.Option(help="The queue to take jobs from (default: the configured one).")] = None,
+    queues: Annotated[
+        str | None, typer.Option(help="The queue to take jobs from (default: the configured one).")
+    ] = None,
     loglevel: Annotated[str, typer.Option(help="Celery's log level.")] = "INFO",
 ) -> None:
     """Run jobs of cluster-mode applications, taken from the broker; record their outcome in the log."""

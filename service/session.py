@@ -29,8 +29,8 @@ class Session:
         core = Config.core
         if Config.job_config.is_cluster and event_store_url(core.storage_folder, core.event_store).startswith("sqlite"):
             raise ConfigurationError(
-                'Cluster mode needs a PostgreSQL event store every worker shares: configure_core(event_store="postgresql://...") '
-                "or set LEDGERFLOW_EVENT_STORE; the SQLite default is one machine's file."
+                "Cluster mode needs a PostgreSQL event store every worker shares: "
+                'configure_core(event_store="postgresql://...") or LEDGERFLOW_EVENT_STORE, not the SQLite default.'
             )
         self.runtime = open_runtime(core.storage_folder, core.event_store)
         self.backends = Backends(self.runtime.blobs)

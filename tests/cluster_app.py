@@ -46,7 +46,9 @@ def configure(variant: str = "") -> None:
         queue="ENV[LEDGERFLOW_TEST_QUEUE]",
         broker_url="ENV[LEDGERFLOW_TEST_BROKER]",
         lease_seconds=float(os.environ.get("LEDGERFLOW_TEST_LEASE", "2")),
-        queued_timeout="ENV[LEDGERFLOW_TEST_QUEUED_TIMEOUT]" if os.environ.get("LEDGERFLOW_TEST_QUEUED_TIMEOUT") else None,
+        queued_timeout="ENV[LEDGERFLOW_TEST_QUEUED_TIMEOUT]"
+        if os.environ.get("LEDGERFLOW_TEST_QUEUED_TIMEOUT")
+        else None,
     )
     x = Config.configure_data_node("x", default_data=3)
     y = Config.configure_data_node("y")
@@ -58,7 +60,10 @@ def configure(variant: str = "") -> None:
     Config.configure_scenario("poisoned", [Config.configure_task("die", die, spec, out)])
     meet = [
         Config.configure_task(
-            f"meet_{n}", rendezvous, Config.configure_data_node(f"{n}_spec", default_data={}), Config.configure_data_node(f"{n}_out")
+            f"meet_{n}",
+            rendezvous,
+            Config.configure_data_node(f"{n}_spec", default_data={}),
+            Config.configure_data_node(f"{n}_out"),
         )
         for n in ("a", "b")
     ]

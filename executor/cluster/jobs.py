@@ -155,7 +155,9 @@ class JobHandler:
             if job.status is not Status.RUNNING or attempts(view) != message.attempt:
                 raise _Dropped
             task = self.runtime.state.tasks[view.task_id]
-            change = after_failure(job.id, task.config_id, task.properties, view.history, lost_outcome(running_owner(view)))
+            change = after_failure(
+                job.id, task.config_id, task.properties, view.history, lost_outcome(running_owner(view))
+            )
             job.change_status(change.status, change.reason, change.stacktrace, retry=change.retry)
             retried[:] = [change.status is Status.PENDING]
             if change.status is Status.PENDING:
@@ -217,7 +219,9 @@ class JobHandler:
             return [*writes, job]
 
         if not self._command(build, message.job_id, "job failed" if outcome.failed else "job completed"):
-            log.info("Job %s (attempt %d) ended, but the log had moved on: its outcome is dropped", message.job_id, started)
+            log.info(
+                "Job %s (attempt %d) ended, but the log had moved on: its outcome is dropped", message.job_id, started
+            )
 
 
 class JobTimeout(Exception):

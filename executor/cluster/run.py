@@ -16,11 +16,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import anyio
 
-from ledgerflow.domain.enums import Status
 from ledgerflow.domain.entity import Entity
+from ledgerflow.domain.enums import Status
 from ledgerflow.executor.cluster.broker import JobMessage
 from ledgerflow.executor.cluster.jobs import attempts, lost_outcome, running_owner
 from ledgerflow.executor.cluster.runner import ClusterRunner
@@ -159,16 +160,20 @@ class ClusterRun(ConcurrentRun):
         if settings.queued_timeout is not None:
             for job_id in list(self.followed):
                 since = self.published.get(job_id)
-                if jobs[job_id].status is Status.PENDING and since is not None and now - since > settings.queued_timeout:
+                if (
+                    jobs[job_id].status is Status.PENDING
+                    and since is not None
+                    and now - since > settings.queued_timeout
+                ):
                     reason = f"queued_timeout: no worker took the job within {settings.queued_timeout:g} s"
-                    self._race(job_id, lambda j=job_id, r=reason: self._never_started(j, r), "job failed")
+                    self._race(job_id, partial(self._never_started, job_id, reason), "job failed")
         if now - self._leases_checked < LEASE_CHECK_SECONDS:
             return
         self._leases_checked = now
         for job_id in list(self.followed):
             view = jobs[job_id]
             if view.status is Status.RUNNING and not self.cluster.alive(running_owner(view), settings.lease_seconds):
-                self._race(job_id, lambda j=job_id: self._lost(j), "worker lost")
+                self._race(job_id, partial(self._lost, job_id), "worker lost")
 
     def _never_started(self, job_id: str, reason: str) -> list[Change]:
         if self.statuses[job_id] is not Status.PENDING:
@@ -206,7 +211,7 @@ class ClusterRun(ConcurrentRun):
 
     # -- canceling ---------------------------------------------------------------------------
     def request_cancel(self, job_id: str, reason: str) -> anyio.Event | None:
-        """Cancel through the log: a queued job's message is dropped when it arrives, a running job's worker is killed."""
+        """Cancel through the log: a queued job's message is dropped on arrival, a running job's worker killed."""
         was_running: list[bool] = []
 
         def decide() -> list[Change]:

@@ -36,7 +36,7 @@ def test_a_worker_runs_the_job_and_records_its_transitions(cluster: Cluster) -> 
     job = submission.jobs[0]
     statuses = [s for s, *_ in job.status_change_records]
     assert statuses == [Status.SUBMITTED, Status.PENDING, Status.RUNNING, Status.COMPLETED]
-    started = [why for s, _, why in job.status_change_records if s is Status.RUNNING][0]
+    started = next(why for s, _, why in job.status_change_records if s is Status.RUNNING)
     assert started is not None and started.startswith("started by worker ")
 
 
