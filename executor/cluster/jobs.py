@@ -86,27 +86,30 @@ class JobHandler:
     def handle(self, message: JobMessage) -> str:
         """Run the job if the log says so; what happened, in a few words (for the worker's log)."""
         runtime = self.runtime
-        runtime.catch_up()
         view = runtime.state.jobs.get(message.job_id)
+        if view is None or view.status is not Status.PENDING:  # the state may be behind: read the log's tail
+            runtime.catch_up()  # (a PENDING job is started by a command, which reads it first anyway)
+            view = runtime.state.jobs.get(message.job_id)
         if view is None:
             return "dropped: no such job in the log"
         with acting_as(f"worker {self.owner}", view.submission_id):
-            if view.status is Status.RUNNING and attempts(view) == message.attempt:
+            if self.fingerprint is not None and message.config_fingerprint != self.fingerprint:
+                self._refuse(message)
+                return "failed: config mismatch"
+            if not self._start(message):  # the command read the log's tail: is it a lost start?
+                view = runtime.state.jobs[message.job_id]
+                if view.status is not Status.RUNNING or attempts(view) != message.attempt:
+                    return "dropped: the job is not waiting for this attempt"
                 if not self._owner_gone(message):
                     return "dropped: the job runs on a live worker"
                 if not self._take_over(message):
                     return "dropped: the job was taken over or ended meanwhile"
-            elif self.fingerprint is not None and message.config_fingerprint != self.fingerprint:
-                self._refuse(message)
-                return "failed: config mismatch"
-            elif not self._start(message):
-                return "dropped: the job is not waiting for this attempt"
-            self.heartbeat.beat_now(message.job_id)
+            self.heartbeat.job_id = message.job_id  # told with the next beat: the log says who runs it
             try:
                 outcome = self._execute(message.job_id)
                 self._finish(message, outcome)
             finally:
-                self.heartbeat.beat_now(None)
+                self.heartbeat.job_id = None
             return "failed" if outcome.failed else "completed"
 
     # -- deciding --------------------------------------------------------------------------

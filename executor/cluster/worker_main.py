@@ -84,7 +84,9 @@ def build_worker(application_path: str | None, queue: str | None = None) -> tupl
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         leases = Leases(url)
         _State.heartbeat = Heartbeat(leases, worker_name, queues, settings.lease_seconds)
-        _State.handler = JobHandler(Runtime(storage_folder, url), leases, _State.heartbeat, settings, fingerprint)
+        runtime = Runtime(storage_folder, url)
+        runtime.writer.linger = 0.0  # one job at a time per process: nothing to gather, every command awaited
+        _State.handler = JobHandler(runtime, leases, _State.heartbeat, settings, fingerprint)
 
     @signals.worker_process_shutdown.connect(weak=False)
     def close_log(**_: Any) -> None:
