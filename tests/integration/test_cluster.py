@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,3 +149,53 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+SUBMITTER = """
+import os, signal, sys, time
+from pathlib import Path
+import ledgerflow as lf
+from cluster_app import configure, scenario_with
+configure()
+lf.Orchestrator().run()
+folder = Path(sys.argv[1])
+submission = lf.submit(scenario_with("slowly", spec={"folder": str(folder), "name": "k", "seconds": 1.5}))
+(folder / "submission").write_text(submission.id)
+while not list(folder.glob("started-k-*")):
+    time.sleep(0.02)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_the_outcome_survives_a_killed_submitter_and_the_next_start_sees_it(
+    cluster: Cluster, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cluster.start_worker()
+    script = workdir / "submitter.py"
+    script.write_text(SUBMITTER)
+    version = {"LEDGERFLOW_MODE": "experiment", "LEDGERFLOW_VERSION": "v1"}  # both starts run the same version
+    for key, value in version.items():
+        monkeypatch.setenv(key, value)
+    env = {**cluster.env, **version}
+    killed = subprocess.run([sys.executable, str(script), str(workdir)], cwd=workdir, env=env, timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    wait_for(lambda: (workdir / "ran-k").exists(), "the worker to finish the job")
+    configure()
+    lf.Orchestrator().run()  # resumes the submission: follows its job, which a worker ran
+    submission = lf.get((workdir / "submission").read_text())
+    assert submission.wait(30), cluster.logs()
+    assert submission.submission_status is SubmissionStatus.COMPLETED
+    assert submission.jobs[0].status is Status.COMPLETED
+    assert len((workdir / "ran-k").read_text().split()) == 1
+
+
+def test_sigterm_lets_a_worker_finish_its_job_then_stop(cluster: Cluster, workdir: Path) -> None:
+    worker = cluster.start_worker()
+    configure()
+    lf.Orchestrator().run()
+    submission = lf.submit(scenario_with("slowly", spec={"folder": str(workdir), "name": "t", "seconds": 1}))
+    wait_for(lambda: list(workdir.glob("started-t-*")), "the job to start")
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(30) == 0
+    assert submission.wait(10), cluster.logs()
+    assert submission.jobs[0].status is Status.COMPLETED
