@@ -45,12 +45,22 @@ class Cluster:
         return path
 
     def start_worker(
-        self, concurrency: int = 1, variant: str = "", wait: bool = True, new_session: bool = False
+        self,
+        concurrency: int = 1,
+        variant: str = "",
+        wait: bool = True,
+        new_session: bool = False,
+        application: bool = True,
     ) -> subprocess.Popen[bytes]:
         log = (self.folder / f"worker-{len(self.workers)}.log").open("wb")
+        app = (
+            ["--application-path", str(self.app(variant))]
+            if application
+            else ["--queues", self.env["LEDGERFLOW_TEST_QUEUE"]]
+        )
         worker = subprocess.Popen(
-            [sys.executable, "-m", "ledgerflow.cli", "run-worker", "--application-path", str(self.app(variant)),
-             "--concurrency", str(concurrency), "--loglevel", "INFO"],
+            [sys.executable, "-m", "ledgerflow.cli", "run-worker", *app, "--concurrency", str(concurrency),
+             "--loglevel", "INFO"],
             cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=new_session,
         )  # fmt: skip
         self.workers.append(worker)
