@@ -140,3 +140,19 @@ def queued_messages() -> int:
     with Connection(BROKER_URL) as connection:
         declared = connection.default_channel.queue_declare(os.environ["LEDGERFLOW_TEST_QUEUE"], passive=True)
         return int(declared.message_count)
+
+
+def close_broker_connections(pid: int) -> int:
+    """Make RabbitMQ close the connections of process ``pid`` (as a network cut would); how many."""
+    sockets = subprocess.run(["ss", "-tnpH", "dst", "127.0.0.1:5672"], capture_output=True, text=True).stdout
+    ports = {line.split()[3].rsplit(":", 1)[1] for line in sockets.splitlines() if f"pid={pid}," in line}
+    listed = subprocess.run(
+        ["rabbitmqctl", "-q", "list_connections", "pid", "peer_port"], capture_output=True, text=True
+    ).stdout
+    closed = 0
+    for line in listed.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1] in ports:
+            subprocess.run(["rabbitmqctl", "-q", "close_connection", parts[0], "test: connection cut"], check=True)
+            closed += 1
+    return closed

@@ -11,6 +11,8 @@ Why each setting is what it is (docs/cluster.md has the long form):
 - a durable quorum queue with ``x-delivery-limit``: a message that kills its worker again and
   again is dead-lettered (to ``<queue>.dead``) instead of being delivered forever.
 - ``confirm_publish``: ``publish`` returns once the broker has the message.
+- ``x-consumer-timeout`` above ``job_timeout``: the broker never takes a message back from a worker
+  still running its job.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from kombu.entity import Exchange, Queue
 from ledgerflow.executor.cluster.settings import ClusterSettings
 
 TASK_NAME = "ledgerflow.run_job"
+#: Seconds the broker's consumer timeout exceeds ``job_timeout`` by (a job is never cut by the broker).
+CONSUMER_TIMEOUT_MARGIN = 60
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ def job_queue(settings: ClusterSettings) -> Queue:
         "x-dead-letter-exchange": f"{settings.queue}.dead",
         "x-dead-letter-routing-key": f"{settings.queue}.dead",
     }
+    if settings.job_timeout is not None:  # RabbitMQ >= 3.12 honours it per queue; older ones: the global setting
+        arguments["x-consumer-timeout"] = int((settings.job_timeout + CONSUMER_TIMEOUT_MARGIN) * 1000)
     exchange = Exchange(settings.queue, type="direct", durable=True)
     return Queue(settings.queue, exchange, routing_key=settings.queue, durable=True, queue_arguments=arguments)
 
@@ -80,6 +86,10 @@ def celery_app(settings: ClusterSettings) -> Celery:
         broker_transport_options={"confirm_publish": True},
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
+        broker_heartbeat=60,
+        # A lost connection leaves the running job alone: the log refuses the redelivered copy's start,
+        # and the job's outcome is recorded once (cancelling it would waste the work and retry it).
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         task_serializer="json",
         accept_content=["json"],
         worker_hijack_root_logger=False,

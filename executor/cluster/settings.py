@@ -69,5 +69,7 @@ def config_fingerprint() -> str:
     found = _fingerprints.get(revision)
     if found is None:
         document = orjson.dumps(Config.serialize(), option=orjson.OPT_SORT_KEYS)
+        # A script's functions are "__main__.f" where it runs, "__mp_main__.f" in the workers importing it.
+        document = document.replace(b'"__mp_main__.', b'"__main__.')
         found = _fingerprints[revision] = hashlib.sha256(document).hexdigest()[:16]
     return found

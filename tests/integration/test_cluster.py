@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from cluster_app import configure, scenario_with
-from cluster_support import Cluster, cluster_for, queued_messages, wait_for
+from cluster_support import Cluster, close_broker_connections, cluster_for, queued_messages, wait_for
 
 import ledgerflow as lf
 from ledgerflow import Config, Status, SubmissionStatus
@@ -199,3 +199,18 @@ def test_sigterm_lets_a_worker_finish_its_job_then_stop(cluster: Cluster, workdi
     assert worker.wait(30) == 0
     assert submission.wait(10), cluster.logs()
     assert submission.jobs[0].status is Status.COMPLETED
+
+
+def test_a_cut_broker_connection_during_a_job_still_records_one_outcome(cluster: Cluster, workdir: Path) -> None:
+    worker = cluster.start_worker()
+    configure()
+    lf.Orchestrator().run()
+    submission = lf.submit(scenario_with("slowly", spec={"folder": str(workdir), "name": "c", "seconds": 2}))
+    wait_for(lambda: list(workdir.glob("started-c-*")), "the job to start")
+    assert close_broker_connections(worker.pid) > 0  # the message goes back to the queue, redelivered
+    assert submission.wait(60), cluster.logs()
+    job = submission.jobs[0]
+    assert job.status is Status.COMPLETED, job.stacktrace
+    assert len((workdir / "ran-c").read_text().split()) == 1  # the redelivered copy did not run it again
+    assert [s for s, *_ in job.status_change_records].count(Status.RUNNING) == 1
+    wait_for(lambda: "dropped" in cluster.logs(), "the redelivered message to be dropped")
