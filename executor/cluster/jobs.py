@@ -104,6 +104,7 @@ class JobHandler:
                     return "dropped: the job runs on a live worker"
                 if not self._take_over(message):
                     return "dropped: the job was taken over or ended meanwhile"
+            log.info("Job %s attempt %d started", message.job_id, message.attempt)
             self.heartbeat.job_id = message.job_id  # told with the next beat: the log says who runs it
             try:
                 outcome = self._execute(message.job_id)

@@ -55,12 +55,19 @@ class ClusterRun(ConcurrentRun):
         self.published: dict[str, float] = {}  # job -> when it was published (monotonic)
         self.seen = {j: len(runtime.state.jobs[j].history) for j in self.schedule.job_ids}
         self._leases_checked = 0.0
+        self._moved = False  # a job's status changed since the submission's was last recorded
 
     async def run(self) -> None:
         """Jobs already RUNNING (a resumed submission) are followed, not taken as lost: a worker may run them."""
-        with acting_as("orchestrator", self.submission_id):
-            self.pending = self.schedule.in_status(Status.PENDING)
-            await self._run_ready()
+        for job_id in self.schedule.job_ids:
+            self.cluster.followers[job_id] = self._folded
+        try:
+            with acting_as("orchestrator", self.submission_id):
+                self.pending = self.schedule.in_status(Status.PENDING)
+                await self._run_ready()
+        finally:
+            for job_id in self.schedule.job_ids:
+                self.cluster.followers.pop(job_id, None)
 
     async def _run_ready(self) -> None:
         changes = self._unblocked()
@@ -128,21 +135,24 @@ class ClusterRun(ConcurrentRun):
 
     def _observe(self) -> None:
         """Fold in what workers recorded; tell the listeners; end the waits of the attempts that ended."""
+        self._moved = False
         self.cluster.catch_up(self.runtime, FOLLOW_SECONDS)
-        jobs = self.runtime.state.jobs
-        moved = False
-        for job_id in self.schedule.job_ids:
-            view = jobs[job_id]
-            if len(view.history) == self.seen[job_id]:
-                continue
-            self.seen[job_id] = len(view.history)
-            moved = moved or self.statuses[job_id] is not view.status
-            self.statuses[job_id] = view.status
-            self.on_change(job_id)
-            self._end_wait(job_id)
-        if moved:
+        for job_id in self.schedule.job_ids:  # changes another reader folded in (the orchestrator's poll)
+            self._folded(job_id)
+        if self._moved:
             self._write([], (), None)  # the submission's status follows its jobs
         self._check_stuck()
+
+    def _folded(self, job_id: str) -> None:
+        """A job of this run may have changed in the state: tell its listeners, end its attempt's wait."""
+        view = self.runtime.state.jobs.get(job_id)
+        if view is None or len(view.history) == self.seen[job_id]:
+            return
+        self.seen[job_id] = len(view.history)
+        self._moved = self._moved or self.statuses[job_id] is not view.status
+        self.statuses[job_id] = view.status
+        self.on_change(job_id)
+        self._end_wait(job_id)
 
     def _end_wait(self, job_id: str) -> None:
         """If the job's published attempt ended (finished, or PENDING for a retry), let its task go on."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 import anyio
 
@@ -41,6 +42,8 @@ class ClusterRunner:
         self._lock = threading.Lock()
         self._prepared: dict[str, tuple[JobMessage, anyio.Event]] = {}
         self._caught_up = 0.0
+        #: job -> the run following it in the log, told of each of its events as it is folded
+        self.followers: dict[str, Callable[[str], None]] = {}
         self._rows_read = 0.0
         self._live: set[str] = set()
 
@@ -84,11 +87,20 @@ class ClusterRunner:
         return True
 
     def catch_up(self, runtime: Runtime, every: float) -> None:
-        """Fold in what workers recorded, at most once per ``every`` seconds for all the runs following the log."""
+        """Fold in what workers recorded, at most once per ``every`` seconds for all the runs following the log.
+
+        Each job event folded is handed at once to the run following that job (``followers``), so its
+        listeners see every status the job went through, not only the latest.
+        """
         now = time.monotonic()
         if now - self._caught_up >= every:
             self._caught_up = now
-            runtime.catch_up()
+            runtime.catch_up(self._folded)
+
+    def _folded(self, entity_id: str) -> None:
+        follower = self.followers.get(entity_id)
+        if follower is not None:
+            follower(entity_id)
 
     def alive(self, owner: str | None, lease: float) -> bool:
         """Whether the worker process ``owner`` holds its lease (heartbeats read at most once a second)."""

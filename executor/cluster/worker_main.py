@@ -8,6 +8,7 @@ the transitions of the jobs it runs (``jobs.py``).
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import runpy
@@ -82,6 +83,7 @@ def build_worker(application_path: str | None, queue: str | None = None) -> tupl
     def open_log(**_: Any) -> None:
         # After the fork: a connection of our own, and Ctrl-C is for the Celery main process.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        faulthandler.register(signal.SIGUSR2, all_threads=True)  # kill -USR2 PID: its threads' stacks in the log
         leases = Leases(url)
         _State.heartbeat = Heartbeat(leases, worker_name, queues, settings.lease_seconds)
         runtime = Runtime(storage_folder, url)
