@@ -83,7 +83,7 @@ def build_worker(application_path: str | None, queue: str | None = None) -> tupl
     def open_log(**_: Any) -> None:
         # After the fork: a connection of our own, and Ctrl-C is for the Celery main process.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        faulthandler.register(signal.SIGUSR2, all_threads=True)  # kill -USR2 PID: its threads' stacks in the log
+        faulthandler.register(signal.SIGUSR2, file=sys.__stderr__, all_threads=True)  # kill -USR2: stacks to the log
         leases = Leases(url)
         _State.heartbeat = Heartbeat(leases, worker_name, queues, settings.lease_seconds)
         runtime = Runtime(storage_folder, url)
