@@ -16,8 +16,11 @@ from collections.abc import Callable
 import anyio
 
 from ledgerflow.domain.config import Config
+from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.enums import SubmissionStatus
 from ledgerflow.domain.errors import LedgerflowError
+from ledgerflow.domain.submission import Submission as SubmissionAggregate
+from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.executor.claims import Claims
 from ledgerflow.executor.dispatcher import ConcurrentRun, SubmissionRun, run_for
 from ledgerflow.executor.loop import LoopThread
@@ -43,7 +46,34 @@ def make_runner(runtime: Runtime, backends: Backends) -> Runner:
         return InLoopRunner(backends)
     if mode == "standalone":
         return SubprocessRunner(Config.job_config.max_nb_of_workers, runtime.blobs)
+    if mode == "cluster":
+        from ledgerflow.executor.cluster.runner import ClusterRunner
+        from ledgerflow.executor.cluster.settings import ClusterSettings
+
+        return ClusterRunner(ClusterSettings.from_config(), runtime.url)
     raise LedgerflowError(f'Job execution mode "{mode}" is not available yet: use "development" or "standalone".')
+
+
+def settle(runtime: Runtime, submission_id: str) -> None:
+    """Record the submission's status as its jobs' statuses make it (a command: other processes may race)."""
+
+    def build() -> list[Entity]:
+        state = runtime.state
+        statuses = [state.jobs[j].status for j in state.submissions[submission_id].job_ids if j in state.jobs]
+        submission = runtime.aggregate(SubmissionAggregate, submission_id)
+        submission.update_status(aggregate_status(statuses))
+        return [submission]
+
+    runtime.command(build, reason="submission settled")
+
+
+def _strategy(runner: Runner) -> type[SubmissionRun]:
+    """How a submission's jobs are run: cluster runs publish and follow the log (``executor/cluster/run.py``)."""
+    if Config.job_config.is_cluster:
+        from ledgerflow.executor.cluster.run import ClusterRun
+
+        return ClusterRun
+    return run_for(runner)
 
 
 class OrchestratorService:
@@ -96,7 +126,7 @@ class OrchestratorService:
 
     async def _run(self, submission_id: str) -> None:
         try:
-            run = run_for(self.runner)(
+            run = _strategy(self.runner)(
                 self.runtime, self.runner, submission_id, lambda job_id: self.notify(submission_id, job_id)
             )
             self.runs[submission_id] = run
@@ -126,6 +156,8 @@ class OrchestratorService:
         if not self.claim(submission_id):
             return False
         if self._all_finished(submission_id):  # e.g. every job skipped at submission
+            if Config.job_config.is_cluster:  # workers may have ended the jobs after this submission's process died
+                settle(self.runtime, submission_id)
             self._release(submission_id)
             if self.synchronous:
                 self.runtime.flush()
@@ -169,7 +201,8 @@ class OrchestratorService:
             if view.status is SubmissionStatus.COMPLETED or not self.visible(view.version):
                 continue
             jobs = [state.jobs[j] for j in view.job_ids if j in state.jobs]
-            if view.id not in self.runs and any(not job.status.is_finished for job in jobs):
+            unsettled = Config.job_config.is_cluster and view.status is not aggregate_status(j.status for j in jobs)
+            if view.id not in self.runs and (unsettled or any(not job.status.is_finished for job in jobs)):
                 if self.dispatch(view.id):
                     log.info("Resuming submission %s", view.id)
                 else:

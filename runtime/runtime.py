@@ -202,8 +202,12 @@ class Runtime:
             if positions[0] == self.state.position + 1:
                 self.state.position = positions[-1]
 
-    def catch_up(self) -> int:
-        """Fold in the events other processes wrote; returns how many were new."""
+    def catch_up(self, on_record: Callable[[str], None] | None = None) -> int:
+        """Fold in the events other processes wrote; returns how many were new.
+
+        ``on_record``: called with the originator id after each new event is folded (the state then
+        shows the entity as that event left it).
+        """
         with self.lock:
             if self._diverged:
                 self.resync()
@@ -215,6 +219,8 @@ class Runtime:
                 if self.state.apply(record):
                     applied += 1
                     self._aggregates.pop(record.originator_id, None)
+                    if on_record is not None:
+                        on_record(record.originator_id)
             self._advance_position()
             return applied
 

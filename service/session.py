@@ -14,9 +14,10 @@ import threading
 from eventsourcing.persistence import IntegrityError
 
 from ledgerflow.domain.config import Config
+from ledgerflow.domain.errors import ConfigurationError
 from ledgerflow.executor.orchestrator import OrchestratorService
 from ledgerflow.service.console_log import use_default_log_output
-from ledgerflow.service.stores import open_runtime
+from ledgerflow.service.stores import event_store_url, open_runtime
 from ledgerflow.service.versions.activation import ActiveVersion, activate, peek
 from ledgerflow.storage.datanodes import Backends
 
@@ -29,6 +30,11 @@ class Session:
     def __init__(self) -> None:
         use_default_log_output()
         core = Config.core
+        if Config.job_config.is_cluster and event_store_url(core.storage_folder, core.event_store).startswith("sqlite"):
+            raise ConfigurationError(
+                "Cluster mode needs a PostgreSQL event store every worker shares: "
+                'configure_core(event_store="postgresql://...") or LEDGERFLOW_EVENT_STORE, not the SQLite default.'
+            )
         self.runtime = open_runtime(core.storage_folder, core.event_store)
         self.backends = Backends(self.runtime.blobs)
         self.orchestrator: OrchestratorService | None = None

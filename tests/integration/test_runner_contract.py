@@ -3,27 +3,54 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from cluster_support import cluster_for
 from pipelines import double, fail, identity, pair
 from standalone_tasks import flaky, timed
 
 import ledgerflow as lf
 from ledgerflow import Config, Status, SubmissionStatus
+from ledgerflow.service import session
 
 WORKERS = 2
 
 
-@pytest.fixture(params=["development", "standalone"])
+@pytest.fixture(
+    params=["development", "standalone", pytest.param("cluster", marks=[pytest.mark.postgres, pytest.mark.slow])]
+)
 def mode(request: pytest.FixtureRequest, workdir: Path) -> Iterator[str]:
     """The orchestrator running with each runner (the config stays open to changes)."""
+    if request.param == "cluster":
+        yield from _cluster(request, workdir)
+        return
     Config.configure_job_executions(mode=request.param, max_nb_of_workers=WORKERS)
     lf.Orchestrator().run()
     Config.unblock_update()
     yield request.param
+
+
+def _cluster(request: pytest.FixtureRequest, workdir: Path) -> Iterator[str]:
+    """Cluster mode: WORKERS workers of one process each, run what the log names (no application file)."""
+    postgres_url = request.getfixturevalue("postgres_url")
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    for cluster in cluster_for(workdir, postgres_url, monkeypatch):
+        cluster.env["PYTHONPATH"] += os.pathsep + str(Path(__file__).parent)
+        for _ in range(WORKERS):
+            cluster.start_worker(application=False, wait=False)
+        queue = os.environ["LEDGERFLOW_TEST_QUEUE"]
+        Config.configure_job_executions(mode="cluster", queue=queue, max_nb_of_workers=WORKERS, lease_seconds=5)
+        lf.Orchestrator().run()
+        Config.unblock_update()
+        for worker in cluster.workers:
+            cluster.wait_ready(worker)
+        yield "cluster"
+        lf.Orchestrator().stop()
+        session.close()  # before the schema goes
 
 
 def run(config: lf.Config, **options: object) -> tuple[lf.Scenario, lf.Submission]:
@@ -133,7 +160,7 @@ def test_no_more_jobs_run_at_once_than_the_runner_allows(mode: str) -> None:
     ]
     scenario, submission = run(Config.configure_scenario("wide", tasks))
     assert submission.is_completed()
-    capacity = 1 if mode == "development" else WORKERS
+    capacity = 1 if mode == "development" else WORKERS  # cluster: WORKERS workers of one process
     running = [_running_interval(job) for job in submission.jobs]
     assert _most_at_once(running) <= capacity  # as recorded in the log
     executed = [scenario.data_nodes[f"out{i}"].read() for i in range(5)]
