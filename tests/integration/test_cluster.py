@@ -18,7 +18,7 @@ from ledgerflow import Config, Status, SubmissionStatus
 from ledgerflow.domain.errors import ConfigurationError
 from ledgerflow.executor.cluster.settings import config_fingerprint
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.cluster]
 
 
 @pytest.fixture
