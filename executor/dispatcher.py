@@ -6,9 +6,9 @@ writes — so a job is never half-recorded. A job is recorded RUNNING only once 
 worker for it, so the RUNNING jobs in the log never outnumber the workers. What becomes ready,
 blocked or abandoned is decided by the pure ``Schedule`` (``schedule.py``).
 
-Two strategies: ``ConcurrentRun`` starts a task per ready job (standalone workers);
-``SequentialRun`` runs the jobs one after the other in the loop (development mode's in-loop
-runner), collecting the status changes that need no write of their own into the next command.
+The strategies that drive it (``strategies.py``): ``ConcurrentRun`` starts a task per ready job
+(standalone workers), ``SequentialRun`` runs the jobs one after the other in the loop
+(development mode's in-loop runner).
 
 A run also recovers what a dead orchestrator left behind: jobs it shows RUNNING are lost — retried
 when their task allows ``retries``, else FAILED — and PENDING ones are launched again. Cancelling
@@ -19,7 +19,6 @@ kills its worker first.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -38,7 +37,6 @@ from ledgerflow.executor.retries import Change, after_failure
 from ledgerflow.executor.runners import Runner
 from ledgerflow.executor.schedule import Schedule
 from ledgerflow.executor.specs import job_spec
-from ledgerflow.executor.timeouts import timed_out
 from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.runtime.skip import Decision, decide
@@ -46,11 +44,6 @@ from ledgerflow.runtime.skip import Decision, decide
 log = logging.getLogger("ledgerflow")
 
 JobCallback = Callable[[str], None]
-#: What a sequential run collects into one command: a cascade of skips costs one write, not one each.
-_COLLECTED = (Status.BLOCKED, Status.PENDING, Status.SKIPPED)
-#: A sequential run gives the loop's other tasks a turn this often (seconds), not after every job:
-#: each turn lets the writer thread hold the GIL for up to a switch interval.
-YIELD_EVERY = 0.1
 ORCHESTRATOR_LOST = "orchestrator lost: the process running the submission stopped while the job was running"
 
 
@@ -374,117 +367,6 @@ class SubmissionRun:
         if kill and self.runner is not None:
             for job_id in self.schedule.in_status(Status.RUNNING):
                 self.runner.cancel(job_id, "because the orchestrator stopped without waiting")
-
-
-class ConcurrentRun(SubmissionRun):
-    """Every ready job gets a task of its own; the runner bounds how many run at once."""
-
-    _group: anyio.abc.TaskGroup | None = None
-
-    def __init__(self, runtime: Runtime, runner: Runner | None, submission_id: str, on_change: JobCallback) -> None:
-        super().__init__(runtime, runner, submission_id, on_change)
-        self.watches: dict[str, anyio.CancelScope] = {}  # timeouts of running jobs
-
-    async def _run_ready(self) -> None:
-        changes = self._unblocked()
-        if changes:
-            self._record(changes, reason="submitted")
-        async with anyio.create_task_group() as group:
-            self._group = group
-            self._launch_ready()
-
-    def _watch(self, job_id: str, seconds: float) -> None:
-        if self._group is not None:
-            self._group.start_soon(self._stop_after, job_id, seconds)
-
-    def _unwatch(self, job_id: str) -> None:
-        scope = self.watches.pop(job_id, None)
-        if scope is not None:
-            scope.cancel()
-
-    async def _stop_after(self, job_id: str, seconds: float) -> None:
-        with anyio.CancelScope() as scope:
-            self.watches[job_id] = scope
-            await anyio.sleep(seconds)
-            if self.statuses[job_id] is Status.RUNNING and self.runner is not None:
-                self.timed_out[job_id] = timed_out(seconds)
-                self.runner.cancel(job_id, self.timed_out[job_id])
-        self.watches.pop(job_id, None)
-
-    def _launch_ready(self) -> None:
-        if self.stopping or self._group is None:
-            return
-        waiting, self.pending = self.pending, []
-        for job_id in waiting:
-            if self.statuses[job_id] is Status.PENDING and job_id not in self.launched:
-                self.launched.add(job_id)
-                self._group.start_soon(self._run_job, job_id)
-
-
-class SequentialRun(SubmissionRun):
-    """The jobs run one after the other in the loop, without a task each (development mode).
-
-    Status changes that need no write of their own (BLOCKED, PENDING, SKIPPED) ride with the next
-    command that needs one, and the run yields to the loop's other tasks every ``YIELD_EVERY``
-    seconds rather than after every job.
-    """
-
-    def __init__(self, runtime: Runtime, runner: Runner | None, submission_id: str, on_change: JobCallback) -> None:
-        super().__init__(runtime, runner, submission_id, on_change)
-        self.collected: list[Change] = []  # status changes not recorded yet
-        self._in_order = False
-
-    @property
-    def collecting(self) -> bool:
-        return self._in_order
-
-    def _record(
-        self, changes: Sequence[Change], extra: Sequence[Entity] = (), reason: str | None = None, settle: bool = True
-    ) -> None:
-        if self.collecting and not extra and all(c.status in _COLLECTED for c in changes):
-            for change in changes:  # recorded with the next command that needs recording (_flush)
-                self.statuses[change.job_id] = change.status
-                if change.status is Status.PENDING:
-                    self.pending.append(change.job_id)
-            self.collected.extend(changes)
-            return
-        self._flush()
-        self._write(changes, extra, reason, settle=settle)
-
-    def _flush(self) -> None:
-        """Record the collected status changes (one command) before anything else is recorded."""
-        if self.collected:
-            collected, self.collected = self.collected, []
-            self._write(collected, (), "jobs skipped" if _skips(collected) else "jobs queued", queued=True)
-
-    async def _run_ready(self) -> None:
-        self._in_order = True
-        try:
-            changes = self._unblocked()
-            if changes:
-                self._record(changes, reason="submitted")
-            yielded = time.monotonic()
-            while self.pending and not self.stopping:
-                job_id = self.pending.pop(0)
-                if self.statuses[job_id] is Status.PENDING and job_id not in self.launched:
-                    self.launched.add(job_id)
-                    await self._run_job(job_id)
-                if time.monotonic() - yielded > YIELD_EVERY:  # let cancellations and other tasks in
-                    await anyio.lowlevel.checkpoint()
-                    yielded = time.monotonic()
-        finally:
-            self._in_order = False
-            self._flush()
-            self._write([], (), None)  # the submission's status, if the last command left it behind
-
-
-def run_for(runner: Runner | None) -> type[SubmissionRun]:
-    """The strategy a runner's jobs are run with: in order when it runs them in the loop."""
-    return SequentialRun if getattr(runner, "sequential", False) is True else ConcurrentRun
-
-
-def _skips(changes: Sequence[Change]) -> bool:
-    return any(change.status is Status.SKIPPED for change in changes)
 
 
 def _lost(reason: str) -> JobOutcome:

@@ -22,10 +22,11 @@ from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
 from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.executor.claims import Claims
-from ledgerflow.executor.dispatcher import ConcurrentRun, SubmissionRun, run_for
+from ledgerflow.executor.dispatcher import SubmissionRun
 from ledgerflow.executor.loop import LoopThread
 from ledgerflow.executor.runners import InLoopRunner, Runner
 from ledgerflow.executor.standalone import SubprocessRunner
+from ledgerflow.executor.strategies import ConcurrentRun, run_for
 from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.storage.datanodes import Backends

@@ -26,11 +26,12 @@ from ledgerflow.executor.cluster.broker import JobMessage
 from ledgerflow.executor.cluster.jobs import attempts, lost_outcome, running_owner
 from ledgerflow.executor.cluster.runner import ClusterRunner
 from ledgerflow.executor.cluster.settings import config_fingerprint
-from ledgerflow.executor.dispatcher import ConcurrentRun, JobCallback
+from ledgerflow.executor.dispatcher import JobCallback
 from ledgerflow.executor.jobspec import JobSpec
 from ledgerflow.executor.retries import Change, after_failure
 from ledgerflow.executor.runners import Runner
 from ledgerflow.executor.specs import job_spec
+from ledgerflow.executor.strategies import ConcurrentRun
 from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.runtime.skip import Decision

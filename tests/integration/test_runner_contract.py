@@ -21,7 +21,11 @@ WORKERS = 2
 
 
 @pytest.fixture(
-    params=["development", "standalone", pytest.param("cluster", marks=[pytest.mark.postgres, pytest.mark.slow, pytest.mark.cluster])]
+    params=[
+        "development",
+        "standalone",
+        pytest.param("cluster", marks=[pytest.mark.postgres, pytest.mark.slow, pytest.mark.cluster]),
+    ]
 )
 def mode(request: pytest.FixtureRequest, workdir: Path) -> Iterator[str]:
     """The orchestrator running with each runner (the config stays open to changes)."""
