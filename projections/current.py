@@ -7,6 +7,7 @@ so importing ``CurrentState`` from here gives a complete fold (the state itself 
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from ledgerflow.domain.cycle import CycleTopics
@@ -42,6 +43,24 @@ FOLDS = (_edits, _subscribers, _versions)
 def _fields(record: RecordLike, *names: str) -> dict[str, Any]:
     payload = record.payload
     return {name: payload[name] for name in names}
+
+
+def _creation_order(entity_id: str) -> str:
+    """The time-ordered (UUIDv7) end of a scenario, job or submission id."""
+    return entity_id.rsplit("_", 1)[-1]
+
+
+def _insert_in_creation_order(ids: list[str], entity_id: str) -> None:
+    """Keep an index list in the order its entities were created, whatever order their events are folded in.
+
+    A process folds its own events as it records them, possibly before another process's events
+    committed earlier: sorting by the ids' time part makes every fold give the same list.
+    """
+    order = _creation_order(entity_id)
+    if len(order) == 36 and order[14] == "7":
+        bisect.insort(ids, entity_id, key=_creation_order)
+    else:  # ids of older logs are random (UUIDv4): kept in the order their events come
+        ids.append(entity_id)
 
 
 @handles(DataNodeTopics.CREATED)
@@ -132,7 +151,7 @@ def _scenario_created(state: CurrentState, r: RecordLike) -> None:
     for child in (*scenario.task_ids, *scenario.additional_data_node_ids):
         state._link(child, scenario.id)
     if scenario.cycle_id is not None:
-        state.cycle_scenarios.setdefault(scenario.cycle_id, []).append(scenario.id)
+        _insert_in_creation_order(state.cycle_scenarios.setdefault(scenario.cycle_id, []), scenario.id)
 
 
 @handles(ScenarioTopics.TAGGED)
@@ -203,7 +222,7 @@ def _cycle_deleted(state: CurrentState, r: RecordLike) -> None:
 def _submission_created(state: CurrentState, r: RecordLike) -> None:
     fields = _fields(r, "entity_id", "entity_type", "entity_config_id", "job_ids", "properties", "version")
     state.submissions[r.originator_id] = SubmissionView(id=r.originator_id, creation_date=r.timestamp, **fields)
-    state.entity_submissions.setdefault(fields["entity_id"], []).append(r.originator_id)
+    _insert_in_creation_order(state.entity_submissions.setdefault(fields["entity_id"], []), r.originator_id)
 
 
 @handles(SubmissionTopics.STATUS_CHANGED)
@@ -230,7 +249,7 @@ def _job_created(state: CurrentState, r: RecordLike) -> None:
         job.status = status
         job.history.append(StatusChange(status, r.timestamp, r.payload["reason"]))
     state.jobs[job.id] = job
-    state.task_jobs.setdefault(job.task_id, []).append(job.id)
+    _insert_in_creation_order(state.task_jobs.setdefault(job.task_id, []), job.id)
 
 
 @handles(JobTopics.STATUS_CHANGED)
