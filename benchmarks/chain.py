@@ -24,16 +24,21 @@ def _statuses(submission: Any) -> dict[str, Status]:
     return {job.task.config_id: job.status for job in submission.jobs}
 
 
-def _first_run(ctx: Context, *, measured: bool = False) -> tuple[Any, Figures]:
-    """Create the chain scenario and submit it once (timed); check the result.
+def _first_run(
+    ctx: Context, *, measured: bool = False, event_store: str | None = None, label: str = "chain"
+) -> tuple[Any, Figures]:
+    """Create the chain scenario and submit it once (timed as ``label``); check the result.
 
-    Only the ``chain`` workload itself is ``measured`` (profiled under ``--profile``).
+    Only the ``chain`` workload itself is ``measured`` (profiled under ``--profile``); ``event_store``
+    is a store URL (the embedded SQLite file when None).
     """
     configure_engine(ctx.storage_folder)
+    if event_store is not None:
+        lf.Config.configure_core(event_store=event_store)
     config = chain_config(N)
     lf.Orchestrator().run()
     scenario = lf.create_scenario(config)
-    with ctx.timed("chain", profile=measured):
+    with ctx.timed(label, profile=measured):
         submission = lf.submit(scenario, wait=True)
     statuses = _statuses(submission)
     ctx.check(len(statuses) == N, f"chain: {len(statuses)} jobs, expected {N}")
@@ -41,7 +46,7 @@ def _first_run(ctx: Context, *, measured: bool = False) -> tuple[Any, Figures]:
     ctx.check(not bad, f"chain: jobs not COMPLETED: {_some(bad)}")
     value = getattr(scenario, f"x{N}").read()
     ctx.check(value == N, f"chain: x{N} is {value!r}, expected {N}")
-    return scenario, _per_job(ctx.timings["chain"], len(statuses))
+    return scenario, _per_job(ctx.timings[label], len(statuses))
 
 
 def _per_job(total_ms: float, jobs: int) -> Figures:

@@ -82,6 +82,12 @@ REGISTRY: dict[str, Workload] = {
             info=("ms_per_job_run", "total_ms"),
         ),
         Workload(
+            "chain_pg",
+            "chain_pg:run_chain_pg",
+            "`chain` on the PostgreSQL server (fresh schema); ratio to `chain` measured in the same process",
+            info=("ms_per_job", "ratio_to_chain", "chain_ms_per_job", "jobs"),
+        ),
+        Workload(
             "scenarios",
             "scenarios:run_scenarios",
             "create N=1,000 (quick: 200) scenarios of a 3-task chain, submit each with wait",
@@ -129,6 +135,14 @@ REGISTRY: dict[str, Workload] = {
             info=("max_ms", "points", "store_events"),
         ),
         Workload(
+            "past_listing",
+            "past_listing:run_past_listing",
+            "lf.as_of(position).get_scenarios() half-way into the large store (median of nearby positions)",
+            (Target("ms", "<=", 500),),
+            store_events=BIG_STORE_EVENTS,
+            info=("first_ms", "present_ms", "ratio_to_present", "store_events"),
+        ),
+        Workload(
             "ui",
             "ui:run_ui",
             "the viewer's pages on the large store, live and as of random earlier positions",
@@ -159,6 +173,14 @@ REGISTRY: dict[str, Workload] = {
             "N=500 (quick: 200) one-task scenarios submitted without waiting, 2 workers, then wait for all",
             (Target("jobs_per_s", ">=", 300), Target("ratio_to_pool", ">=", 0.5)),
             info=("ratio_warm", "pool_jobs_per_s", "jobs", "cold_s", "pool_cold_s"),
+        ),
+        Workload(
+            "soak",
+            "soak:run_soak",
+            "N=100,000 (quick: 5,000) one-task jobs, development mode: RSS over time, store bytes per job",
+            (Target("rss_kb_per_job", "<=", 0.3), Target("store_bytes_per_job", "<=", 3_000)),
+            heavy=True,
+            info=("rss_start_mb", "rss_end_mb", "ms_per_job", "jobs"),
         ),
         Workload(
             "parquet",
