@@ -104,30 +104,11 @@ def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) 
             record_external_write(runtime, node, Path(path), now, "Existing file found at creation.")
         elif path and Path(path).is_dir() and hasattr(backends.of(config.storage_type), "adopt"):  # a dataset folder
             backend: Any = backends.of(config.storage_type)
-            payload = backend.write(spec, backend.adopt(spec))
-            node.record_write(
-                payload.content_hash,
-                payload.size,
-                payload.location,
-                "external",
-                now,
-                editor_id="ledgerflow",
-                comment="Existing folder found at creation.",
-                extra=payload.extra,
-            )
+            record_found(node, backend.write(spec, backend.adopt(spec)), now, "Existing folder found at creation.")
         elif hasattr(backends.of(config.storage_type), "snapshot"):  # a table, collection or object
             found = _snapshot(backends, spec)
             if found is not None:
-                node.record_write(
-                    found.content_hash,
-                    found.size,
-                    found.location,
-                    "external",
-                    now,
-                    editor_id="ledgerflow",
-                    comment="Read from its server at creation.",
-                    extra=found.extra,
-                )
+                record_found(node, found, now, "Read from its server at creation.")
         elif config.properties.get("default_data") is not None:
             payload = backends.of(config.storage_type).write(spec, config.properties["default_data"])
             node.record_write(
@@ -150,6 +131,20 @@ def _snapshot(backends: Backends, spec: NodeSpec) -> Payload | None:
     except LedgerflowError as error:
         log.debug('DataNode "%s" has no value yet: %s', spec.config_id, error)
         return None
+
+
+def record_found(node: DataNode, payload: Payload, now: datetime, comment: str) -> None:
+    """Record a value found outside ledgerflow (a folder, a server's content) as an ``external`` write."""
+    node.record_write(
+        payload.content_hash,
+        payload.size,
+        payload.location,
+        "external",
+        now,
+        editor_id="ledgerflow",
+        comment=comment,
+        extra=payload.extra,
+    )
 
 
 def record_external_write(runtime: Runtime, node: DataNode, path: Path, now: datetime, comment: str) -> None:

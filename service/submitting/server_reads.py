@@ -17,7 +17,7 @@ from typing import Any
 
 from ledgerflow.domain.datanode import DataNode
 from ledgerflow.domain.errors import LedgerflowError
-from ledgerflow.runtime.datanodes import node_spec
+from ledgerflow.runtime.datanodes import node_spec, record_found
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.storage.datanodes import Backends, Payload
 
@@ -44,20 +44,17 @@ def record_server_changes(runtime: Runtime, backends: Backends, node_ids: Iterab
     if not changed:
         return []
     now = datetime.now()
-    with runtime.lock:
+
+    def record() -> list[DataNode]:  # a node shared by several processes may be recorded by another first
         aggregates = []
         for node_id, payload in changed:
+            edits = runtime.state.data_nodes[node_id].edits
+            if edits and edits[-1].content_hash == payload.content_hash:
+                continue
             node = runtime.aggregate(DataNode, node_id)
-            node.record_write(
-                payload.content_hash,
-                payload.size,
-                payload.location,
-                "external",
-                now,
-                editor_id="ledgerflow",
-                comment="Changed on its server since the last recorded write.",
-                extra=payload.extra,
-            )
+            record_found(node, payload, now, "Changed on its server since the last recorded write.")
             aggregates.append(node)
-        runtime.record(*aggregates, reason="server change detected")
+        return aggregates
+
+    runtime.command(record, reason="server change detected")
     return [node_id for node_id, _ in changed]
