@@ -7,6 +7,7 @@ that variable changes. The merged result is compiled lazily and cached until a l
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +27,7 @@ from ledgerflow.domain.config.layer import (
 from ledgerflow.domain.errors import ConfigurationUpdateBlocked
 
 ENV_CONFIG_PATH = "LEDGERFLOW_CONFIG_PATH"
+_revisions = itertools.count(1)
 BLOCKED_MESSAGE = (
     "The Orchestrator service should be stopped by running orchestrator.stop() before modifying the Configuration."
 )
@@ -43,8 +45,9 @@ class ConfigRegistry:
         self._applied: AppliedConfig | None = None
         self._stale = True
         self._lock = threading.RLock()
-        #: Counts the changes of the applied config: what is derived from it can be cached per revision.
-        self.revision = 0
+        #: Names the applied config's state: what is derived from it can be cached per revision. Unique
+        #: across registries, so a cache keyed by it never serves a reset registry another's result.
+        self.revision = next(_revisions)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -70,7 +73,7 @@ class ConfigRegistry:
             if self._stale or self._applied is None or self._env_changed():
                 self._applied = compile_config(self.merged(), self._applied, self)
                 self._stale = False
-                self.revision += 1
+                self.revision = next(_revisions)
             return self._applied
 
     def _env_layer(self) -> Layer:
@@ -115,7 +118,7 @@ class ConfigRegistry:
                         for kind, cid in touched
                     ]
                     refresh_sections(self._applied, changed, self)
-                    self.revision += 1
+                    self.revision = next(_revisions)
                     return self._applied
                 self._stale = True
                 return self.applied()
