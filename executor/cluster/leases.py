@@ -18,7 +18,7 @@ from datetime import datetime
 import psycopg
 from psycopg.sql import SQL, Identifier
 
-from ledgerflow.storage.postgres import parse_postgres_url
+from ledgerflow.storage.postgres import parse_postgres_url, schema_lock_key
 
 TABLE = "ledgerflow_workers"
 
@@ -62,14 +62,16 @@ class Leases:
     def _connection(self) -> psycopg.Connection[tuple[object, ...]]:
         if self._conn is None or self._conn.closed:
             self._conn = psycopg.connect(**self._params, autocommit=True)  # type: ignore[arg-type]
-            self._conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(self._schema)))
-            self._conn.execute(
-                SQL(
-                    "CREATE TABLE IF NOT EXISTS {} (owner TEXT PRIMARY KEY, worker TEXT NOT NULL, "
-                    "queues TEXT NOT NULL, job_id TEXT, started TIMESTAMPTZ NOT NULL DEFAULT now(), "
-                    "beat TIMESTAMPTZ NOT NULL DEFAULT now())"
-                ).format(self.table)
-            )
+            with self._conn.transaction():  # the store's DDL lock: concurrent CREATE SCHEMA fails
+                self._conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [schema_lock_key(self._schema)])
+                self._conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(self._schema)))
+                self._conn.execute(
+                    SQL(
+                        "CREATE TABLE IF NOT EXISTS {} (owner TEXT PRIMARY KEY, worker TEXT NOT NULL, "
+                        "queues TEXT NOT NULL, job_id TEXT, started TIMESTAMPTZ NOT NULL DEFAULT now(), "
+                        "beat TIMESTAMPTZ NOT NULL DEFAULT now())"
+                    ).format(self.table)
+                )
         return self._conn
 
     def beat(self, owner: str, worker: str, queues: str, job_id: str | None) -> None:
