@@ -26,10 +26,15 @@ from ledgerflow.storage.errors import EventStoreError
 from ledgerflow.storage.inline_blobs import TABLE as INLINE_TABLE
 from ledgerflow.storage.store_url import redact
 
-__all__ = ["LedgerPostgresRecorder", "PostgresTarget", "parse_postgres_url"]
+__all__ = ["LedgerPostgresRecorder", "PostgresTarget", "parse_postgres_url", "schema_lock_key"]
 
 Row = tuple[int, str, int, str, bytes]
 CONNECT_TIMEOUT = 5
+
+
+def schema_lock_key(schema: str) -> str:
+    """The advisory lock every process holds while it creates tables in ``schema`` (DDL races fail)."""
+    return f"ledgerflow:{schema}"
 
 
 class PostgresTarget(NamedTuple):
@@ -86,7 +91,7 @@ class PostgresTarget(NamedTuple):
             raise self._unreachable(error) from error
         with conn:
             try:
-                conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"ledgerflow:{self.schema}"])
+                conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [schema_lock_key(self.schema)])
                 if create:
                     conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(self.schema)))
                 table = f"{_quote(self.schema)}.{_quote('ledgerflow_events')}"
@@ -136,23 +141,28 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     def insert_rows(self, rows: Sequence[StoredRow], blobs: Sequence[tuple[str, bytes]] = ()) -> list[int]:
         """Insert rows in one transaction; their positions.
 
-        The small payloads they use are committed first, in their own transaction, so a payload
-        is never missing for a committed event.
+        The small payloads they use are inserted in the same transaction, so a payload is never
+        missing for a committed event, at no extra commit.
         """
-        if blobs:
-            with (
-                self.datastore.get_connection() as conn,
-                conn.transaction(),
-                conn.cursor() as curs,
-            ):
-                curs.executemany(
-                    f"INSERT INTO {self.qualify(INLINE_TABLE)} (hash, data) VALUES (%s, %s) "
-                    "ON CONFLICT (hash) DO NOTHING",
-                    list(blobs),
-                )
         if not rows:
+            if blobs:
+                with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+                    self._insert_blobs(curs, blobs)
             return []
-        return list(self.insert_events([StoredEvent(*row) for row in rows]) or ())
+        return list(self.insert_events([StoredEvent(*row) for row in rows], blobs=blobs) or ())
+
+    def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        """Called by ``insert_events`` in its transaction, before the events: the payloads they use."""
+        blobs: Sequence[tuple[str, bytes]] = kwargs.get("blobs", ())
+        if blobs:
+            self._lock_table(curs)  # first: two writers of one payload never wait on each other's rows
+            self._insert_blobs(curs, blobs)
+
+    def _insert_blobs(self, curs: Cursor[Any], blobs: Sequence[tuple[str, bytes]]) -> None:
+        curs.executemany(
+            f"INSERT INTO {self.qualify(INLINE_TABLE)} (hash, data) VALUES (%s, %s) ON CONFLICT (hash) DO NOTHING",
+            list(blobs),
+        )
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
