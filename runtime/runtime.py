@@ -38,6 +38,7 @@ A = TypeVar("A", bound=Entity)
 CHECKPOINT_AFTER = 5_000
 LONG_FOLD = 100_000  # events: a start-up folding more says so
 COMMAND_ATTEMPTS = 5  # tries of a command that keeps losing write conflicts to other processes
+CATCH_UP_PAGE = 1_000  # events read per query while catching up
 
 
 class Runtime:
@@ -212,17 +213,18 @@ class Runtime:
             if self._diverged:
                 self.resync()
             self._advance_position()
-            if self.store.max_position() <= self.state.position:
-                return 0
             applied = 0
-            for record in self.store.iter_records(after=self.state.position):
-                if self.state.apply(record):
-                    applied += 1
-                    self._aggregates.pop(record.originator_id, None)
-                    if on_record is not None:
-                        on_record(record.originator_id)
-            self._advance_position()
-            return applied
+            while True:  # one query when nothing is new
+                records = self.store.read(after=self.state.position, limit=CATCH_UP_PAGE)
+                for record in records:
+                    if self.state.apply(record):
+                        applied += 1
+                        self._aggregates.pop(record.originator_id, None)
+                        if on_record is not None:
+                            on_record(record.originator_id)
+                self._advance_position()
+                if len(records) < CATCH_UP_PAGE:
+                    return applied
 
     def resync(self) -> None:
         """Rebuild the projection from the log (after a write conflict with another process).
