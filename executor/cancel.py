@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 from ledgerflow.domain.errors import LedgerflowError
-from ledgerflow.executor.claims import Claims
+from ledgerflow.executor.claims import SubmissionClaims, claims_of
 from ledgerflow.executor.dispatcher import SubmissionRun
 from ledgerflow.executor.orchestrator import OrchestratorService
 from ledgerflow.runtime.metadata import acting_as
@@ -24,7 +24,7 @@ def cancel(runtime: Runtime, service: OrchestratorService | None, job_id: str, r
 
     ``service``: this process's orchestrator, if it runs: it cancels the jobs of the submissions it runs.
     """
-    claims = Claims(runtime.storage_folder)
+    claims = claims_of(runtime)
     try:
         if service is None or not _canceled_by(service, claims, job_id, reason):
             _cancel_here(runtime, service, claims, job_id, reason)
@@ -34,7 +34,7 @@ def cancel(runtime: Runtime, service: OrchestratorService | None, job_id: str, r
 
 
 def _cancel_here(
-    runtime: Runtime, service: OrchestratorService | None, claims: Claims, job_id: str, reason: str
+    runtime: Runtime, service: OrchestratorService | None, claims: SubmissionClaims, job_id: str, reason: str
 ) -> None:
     """Record the cancel of a job no orchestrator runs (holding its submission meanwhile)."""
     submission_id = runtime.state.jobs[job_id].submission_id
@@ -52,7 +52,7 @@ def _cancel_here(
         claims.release(submission_id)
 
 
-def _canceled_by(service: OrchestratorService, claims: Claims, job_id: str, reason: str) -> bool:
+def _canceled_by(service: OrchestratorService, claims: SubmissionClaims, job_id: str, reason: str) -> bool:
     """Let this process's orchestrator cancel the job if it runs (or is starting) its submission."""
     deadline = time.monotonic() + 5.0
     submission_id = service.runtime.state.jobs[job_id].submission_id

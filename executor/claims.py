@@ -8,9 +8,10 @@ processes at once. Taking or releasing a claim is one ``fcntl`` call: no file is
 
 POSIX record locks belong to the process and vanish when it closes any descriptor of the file, so
 each process keeps one descriptor per claims file, closed once every ``Claims`` of it is closed.
-Within a process, ``Claims.holds`` says which submissions it claimed. The locks are local to one
-machine: processes sharing a PostgreSQL store from several machines do not see each other's
-claims. Without ``fcntl`` (Windows) every claim succeeds, which is right for one process per store.
+Within a process, ``Claims.holds`` says which submissions it claimed. On a PostgreSQL store the
+claims are the server's session advisory locks instead (``ServerClaims``), which every machine
+sharing the store sees, and which the server drops with the process's connection. Without
+``fcntl`` (Windows) every file claim succeeds, which is right for one process per store.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import hashlib
 import os
 import threading
 from pathlib import Path
+
+from ledgerflow.runtime.runtime import Runtime
+from ledgerflow.storage.pg_locks import AdvisoryLocks
 
 try:
     import fcntl
@@ -98,3 +102,44 @@ class Claims:
                 fd = _files.pop(self.path, None)
                 if fd is not None:
                     os.close(fd)
+
+
+class ServerClaims:
+    """The claims of this process on the submissions of a PostgreSQL store (seen from every machine)."""
+
+    def __init__(self, url: str) -> None:
+        self._locks = AdvisoryLocks.shared(url, "ledgerflow submission claims")
+        self.closed = False
+
+    def holds(self, submission_id: str) -> bool:
+        """Whether this process holds the claim."""
+        return self._locks.holds(submission_id)
+
+    def take(self, submission_id: str) -> bool:
+        """Claim a submission; False when another process holds it."""
+        return self._locks.try_take(submission_id)
+
+    def release(self, submission_id: str) -> None:
+        """Let go of a claim."""
+        self._locks.release(submission_id)
+
+    def release_all(self, submission_ids: list[str]) -> None:
+        """Let go of several claims."""
+        for submission_id in submission_ids:
+            self.release(submission_id)
+
+    def close(self) -> None:
+        """Done with this ``ServerClaims`` (the connection goes with the process's last one)."""
+        if not self.closed:
+            self.closed = True
+            self._locks.close()
+
+
+SubmissionClaims = Claims | ServerClaims
+
+
+def claims_of(runtime: Runtime) -> SubmissionClaims:
+    """The claims fitting the runtime's store: server locks on PostgreSQL, file locks on SQLite."""
+    if runtime.url.startswith(("postgresql://", "postgres://")):
+        return ServerClaims(runtime.url)
+    return Claims(runtime.storage_folder)

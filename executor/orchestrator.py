@@ -21,7 +21,7 @@ from ledgerflow.domain.enums import SubmissionStatus
 from ledgerflow.domain.errors import LedgerflowError
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
 from ledgerflow.domain.submission import aggregate_status
-from ledgerflow.executor.claims import Claims
+from ledgerflow.executor.claims import claims_of
 from ledgerflow.executor.dispatcher import SubmissionRun
 from ledgerflow.executor.loop import LoopThread
 from ledgerflow.executor.runners import InLoopRunner, Runner
@@ -92,7 +92,7 @@ class OrchestratorService:
         self.visible = visible
         self.on_job_change = on_job_change
         self.runner = make_runner(runtime, backends)
-        self.claims = Claims(runtime.storage_folder)
+        self.claims = claims_of(runtime)
         self.claimed: set[str] = set()
         self.loop = LoopThread()
         self.runs: dict[str, SubmissionRun] = {}
