@@ -24,7 +24,7 @@ from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.executor.claims import claims_of
 from ledgerflow.executor.dispatcher import SubmissionRun
 from ledgerflow.executor.loop import LoopThread
-from ledgerflow.executor.runners import InLoopRunner, Runner
+from ledgerflow.executor.runners import FollowsLog, InLoopRunner, Runner
 from ledgerflow.executor.standalone import SubprocessRunner
 from ledgerflow.executor.strategies import ConcurrentRun, run_for
 from ledgerflow.runtime.metadata import acting_as
@@ -101,6 +101,8 @@ class OrchestratorService:
         self._poll_scope: anyio.CancelScope | None = None
         self._polling = True
         self.loop.spawn(self._poll_log)
+        if isinstance(self.runner, FollowsLog):  # cluster mode: workers record the jobs
+            self.loop.spawn(self.runner.follow, runtime)
 
     @property
     def synchronous(self) -> bool:

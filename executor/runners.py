@@ -8,7 +8,7 @@ in the orchestrator's event loop — async functions are awaited — and the sub
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import anyio
 
@@ -19,7 +19,10 @@ from ledgerflow.executor.jobspec import JobOutcome, JobSpec, failure
 from ledgerflow.executor.timeouts import timed_out
 from ledgerflow.storage.datanodes import Backends
 
-__all__ = ["InLoopRunner", "Runner", "Start", "execute", "results_as_list"]
+if TYPE_CHECKING:
+    from ledgerflow.runtime.runtime import Runtime
+
+__all__ = ["FollowsLog", "InLoopRunner", "Runner", "Start", "execute", "results_as_list"]
 
 #: Called once the runner can run the job now: records RUNNING and returns what to run,
 #: or None to give up (the job was canceled while it waited).
@@ -41,6 +44,15 @@ class Runner(Protocol):
 
     async def close(self) -> None:
         """Release the workers."""
+        ...
+
+
+@runtime_checkable
+class FollowsLog(Protocol):
+    """A runner whose jobs other processes record: it follows the log for them while the orchestrator runs."""
+
+    async def follow(self, runtime: Runtime) -> None:
+        """Fold in other processes' events as they are committed, until ``close``."""
         ...
 
 

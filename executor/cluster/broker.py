@@ -39,6 +39,7 @@ class JobMessage:
     attempt: int  # the job's RUNNING count when published, plus one
     config_fingerprint: str
     cache_key: str | None = None  # the fingerprint its outputs are recorded under
+    submission_id: str = ""  # whose metadata the worker's events carry ("": a message of an older submitter)
 
     @property
     def task_id(self) -> str:

@@ -86,18 +86,19 @@ class JobHandler:
     def handle(self, message: JobMessage) -> str:
         """Run the job if the log says so; what happened, in a few words (for the worker's log)."""
         runtime = self.runtime
-        view = runtime.state.jobs.get(message.job_id)
-        if view is None or view.status is not Status.PENDING:  # the state may be behind: read the log's tail
-            runtime.catch_up()  # (a PENDING job is started by a command, which reads it first anyway)
-            view = runtime.state.jobs.get(message.job_id)
-        if view is None:
-            return "dropped: no such job in the log"
-        with acting_as(f"worker {self.owner}", view.submission_id):
+        submission_id = message.submission_id
+        if not submission_id:  # an older submitter's message: the job's submission is read from the log
+            runtime.catch_up()
+            found = runtime.state.jobs.get(message.job_id)
+            submission_id = found.submission_id if found is not None else ""
+        with acting_as(f"worker {self.owner}", submission_id or None):
             if self.fingerprint is not None and message.config_fingerprint != self.fingerprint:
                 self._refuse(message)
                 return "failed: config mismatch"
             if not self._start(message):  # the command read the log's tail: is it a lost start?
-                view = runtime.state.jobs[message.job_id]
+                view = runtime.state.jobs.get(message.job_id)
+                if view is None:
+                    return "dropped: no such job in the log"
                 if view.status is not Status.RUNNING or attempts(view) != message.attempt:
                     return "dropped: the job is not waiting for this attempt"
                 if not self._owner_gone(message):
@@ -134,7 +135,10 @@ class JobHandler:
         runtime = self.runtime
 
         def built() -> Sequence[Entity]:
-            return build(runtime.aggregate(JobAggregate, job_id), runtime.state.jobs[job_id])
+            view = runtime.state.jobs.get(job_id)
+            if view is None:  # read after the log's tail: no such job
+                raise _Dropped
+            return build(runtime.aggregate(JobAggregate, job_id), view)
 
         try:
             runtime.command(built, reason=reason)

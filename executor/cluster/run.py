@@ -38,8 +38,8 @@ from ledgerflow.runtime.skip import Decision
 
 log = logging.getLogger("ledgerflow")
 
-#: How often the run reads the log while it has jobs out with workers.
-FOLLOW_SECONDS = 0.02
+#: How often the run looks at its jobs when nothing woke it (the runner's follower wakes it on each change).
+SWEEP_SECONDS = 0.2
 #: How often it checks the leases of the workers running its jobs.
 LEASE_CHECK_SECONDS = 1.0
 
@@ -57,6 +57,7 @@ class ClusterRun(ConcurrentRun):
         self.seen = {j: len(runtime.state.jobs[j].history) for j in self.schedule.job_ids}
         self._leases_checked = 0.0
         self._moved = False  # a job's status changed since the submission's was last recorded
+        self._woken = anyio.Event()  # set when the runner's follower folded an event of one of its jobs
 
     async def run(self) -> None:
         """Jobs already RUNNING (a resumed submission) are followed, not taken as lost: a worker may run them."""
@@ -99,7 +100,9 @@ class ClusterRun(ConcurrentRun):
     async def _run(self, job_id: str, output_ids: list[str], decision: Decision) -> None:
         view = self.runtime.state.jobs[job_id]
         attempt = attempts(view) + 1
-        message = JobMessage(job_id, view.version, attempt, config_fingerprint(), decision.fingerprint)
+        message = JobMessage(
+            job_id, view.version, attempt, config_fingerprint(), decision.fingerprint, self.submission_id
+        )
         await anyio.to_thread.run_sync(self.runtime.flush)  # the worker must find the job PENDING in the log
         event = anyio.Event()
         self.cluster.prepare(message, event)
@@ -128,32 +131,41 @@ class ClusterRun(ConcurrentRun):
     # -- following the log -------------------------------------------------------------------
     async def _follow(self) -> None:
         while self.launched:
-            await anyio.sleep(FOLLOW_SECONDS)
+            with anyio.move_on_after(SWEEP_SECONDS):
+                await self._woken.wait()
+            self._woken = anyio.Event()
             try:
                 self._observe()
             except Exception:
                 log.exception("Following the log for submission %s failed", self.submission_id)
 
     def _observe(self) -> None:
-        """Fold in what workers recorded; tell the listeners; end the waits of the attempts that ended."""
-        self._moved = False
-        self.cluster.catch_up(self.runtime, FOLLOW_SECONDS)
+        """Tell the listeners of what workers recorded; record the submission's status; report stuck jobs."""
         for job_id in self.schedule.job_ids:  # changes another reader folded in (the orchestrator's poll)
             self._folded(job_id)
+        for job_id in list(self.followed):  # judged on the state after the whole batch a worker recorded
+            self._end_wait(job_id)
         if self._moved:
+            self._moved = False
             self._write([], (), None)  # the submission's status follows its jobs
         self._check_stuck()
 
     def _folded(self, job_id: str) -> None:
-        """A job of this run may have changed in the state: tell its listeners, end its attempt's wait."""
+        """A job of this run may have changed in the state: tell its listeners, wake the run.
+
+        Called after each event folded: a worker's take-over (a retry, then its start) passes through
+        PENDING, so whether an attempt ended is judged later, by ``_observe``.
+        """
         view = self.runtime.state.jobs.get(job_id)
         if view is None or len(view.history) == self.seen[job_id]:
             return
         self.seen[job_id] = len(view.history)
+        if view.status is Status.RUNNING and job_id in self.followed:
+            self.attempt[job_id] = attempts(view)  # a worker took a lost attempt over: follow the one it started
         self._moved = self._moved or self.statuses[job_id] is not view.status
         self.statuses[job_id] = view.status
         self.on_change(job_id)
-        self._end_wait(job_id)
+        self._woken.set()
 
     def _end_wait(self, job_id: str) -> None:
         """If the job's published attempt ended (finished, or PENDING for a retry), let its task go on."""

@@ -23,6 +23,8 @@ from ledgerflow.runtime.runtime import Runtime
 
 log = logging.getLogger("ledgerflow")
 
+#: The longest a wait for new events lasts before the follower looks again (and can stop).
+WAKE_SECONDS = 0.25
 #: Publishing retries while the broker is away (a restart): about a minute in all.
 PUBLISH_RETRY = {"max_retries": 60, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2.0}
 
@@ -41,7 +43,7 @@ class ClusterRunner:
         self._tasks: dict[str, str] = {}  # job -> the Celery task id of its latest publication
         self._lock = threading.Lock()
         self._prepared: dict[str, tuple[JobMessage, anyio.Event]] = {}
-        self._caught_up = 0.0
+        self._following: anyio.CancelScope | None = None
         #: job -> the run following it in the log, told of each of its events as it is folded
         self.followers: dict[str, Callable[[str], None]] = {}
         self._rows_read = 0.0
@@ -86,16 +88,21 @@ class ClusterRunner:
         self.app.control.revoke(task_id, terminate=True, signal="SIGKILL")
         return True
 
-    def catch_up(self, runtime: Runtime, every: float) -> None:
-        """Fold in what workers recorded, at most once per ``every`` seconds for all the runs following the log.
+    async def follow(self, runtime: Runtime) -> None:
+        """Fold in what workers record as soon as it is committed (PostgreSQL ``LISTEN``), until ``close``.
 
         Each job event folded is handed at once to the run following that job (``followers``), so its
         listeners see every status the job went through, not only the latest.
         """
-        now = time.monotonic()
-        if now - self._caught_up >= every:
-            self._caught_up = now
-            runtime.catch_up(self._folded)
+        with anyio.CancelScope() as self._following:
+            while True:
+                try:
+                    after = runtime.state.position
+                    await anyio.to_thread.run_sync(runtime.store.wait_for_new_events, after, WAKE_SECONDS)
+                    runtime.catch_up(self._folded)
+                except Exception:  # the runs still look at their jobs, and the orchestrator's poll reads the log
+                    log.exception("Reading what the workers recorded failed")
+                    await anyio.sleep(WAKE_SECONDS)
 
     def _folded(self, entity_id: str) -> None:
         follower = self.followers.get(entity_id)
@@ -111,5 +118,7 @@ class ClusterRunner:
         return owner is not None and owner in self._live and not gone_here(owner)
 
     async def close(self) -> None:
+        if self._following is not None:
+            self._following.cancel()
         self.leases.close()
         self.app.close()
