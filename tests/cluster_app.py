@@ -24,10 +24,13 @@ def square(x: int) -> int:
 
 
 def slow(spec: dict[str, Any]) -> dict[str, Any]:
-    """Announce the start with the pid, sleep ``seconds``, count the runs in a file."""
+    """Announce the start with the pid, sleep ``seconds`` (or until the test creates ``released-<name>``),
+    count the runs in a file."""
     folder = Path(spec["folder"])
     (folder / f"started-{spec['name']}-{os.getpid()}").touch()
-    time.sleep(spec["seconds"])
+    deadline = time.monotonic() + spec["seconds"]
+    while time.monotonic() < deadline and not (folder / f"released-{spec['name']}").exists():
+        time.sleep(0.02)
     with (folder / f"ran-{spec['name']}").open("a") as runs:
         runs.write(f"{os.getpid()}\n")
     return {"pid": os.getpid()}
@@ -49,6 +52,7 @@ def configure(variant: str = "") -> None:
         queued_timeout="ENV[LEDGERFLOW_TEST_QUEUED_TIMEOUT]"
         if os.environ.get("LEDGERFLOW_TEST_QUEUED_TIMEOUT")
         else None,
+        delivery_limit=int(os.environ.get("LEDGERFLOW_TEST_DELIVERY_LIMIT", "3")),
     )
     x = Config.configure_data_node("x", default_data=3)
     y = Config.configure_data_node("y")
@@ -58,6 +62,7 @@ def configure(variant: str = "") -> None:
     Config.configure_scenario("squares", [Config.configure_task("square", square, x, y)])
     Config.configure_scenario("slowly", [retried])
     Config.configure_scenario("poisoned", [Config.configure_task("die", die, spec, out)])
+    Config.configure_scenario("poisoned_retried", [Config.configure_task("die_again", die, spec, out, retries=3)])
     meet = [
         Config.configure_task(
             f"meet_{n}",

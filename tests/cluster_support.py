@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -156,3 +157,56 @@ def close_broker_connections(pid: int) -> int:
             subprocess.run(["rabbitmqctl", "-q", "close_connection", parts[0], "test: connection cut"], check=True)
             closed += 1
     return closed
+
+
+def dead_lettered_messages() -> int:
+    """How many messages the broker dead-lettered from the test's queue."""
+    from kombu import Connection
+
+    with Connection(BROKER_URL) as connection:
+        name = os.environ["LEDGERFLOW_TEST_QUEUE"] + ".dead"
+        return int(connection.default_channel.queue_declare(name, passive=True).message_count)
+
+
+def rabbitmqctl(*args: str) -> str:
+    """Run ``rabbitmqctl`` on this machine's broker (the tests own it: CI runs here, one test at a time)."""
+    return subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+def restart_broker() -> None:
+    """Stop the broker's application and start it again; its durable queues and their messages survive."""
+    rabbitmqctl("stop_app")
+    rabbitmqctl("start_app")
+    rabbitmqctl("await_startup")
+
+
+KILLED_SUBMITTER = """
+import json, os, signal, sys, time
+from pathlib import Path
+import ledgerflow as lf
+from cluster_app import configure, scenario_with
+configure()
+lf.Orchestrator().run()
+folder, config_id, data, mark = Path(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+submission = lf.submit(scenario_with(config_id, **data))
+(folder / "submission").write_text(submission.id)
+while not list(folder.glob(mark)):
+    time.sleep(0.02)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def submit_then_die(
+    cluster: Cluster, monkeypatch: pytest.MonkeyPatch, config_id: str, data: dict[str, object], mark: str
+) -> str:
+    """Submit from another process that SIGKILLs itself once a file matching ``mark`` appears in the
+    test's folder; the submission's id. The test's process then runs the same version, to resume it."""
+    script = cluster.folder / "submitter.py"
+    script.write_text(KILLED_SUBMITTER)
+    version = {"LEDGERFLOW_MODE": "experiment", "LEDGERFLOW_VERSION": "v1"}
+    for key, value in version.items():
+        monkeypatch.setenv(key, value)
+    args = [sys.executable, str(script), str(cluster.folder), config_id, json.dumps(data), mark]
+    killed = subprocess.run(args, cwd=cluster.folder, env={**cluster.env, **version}, timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    return (cluster.folder / "submission").read_text()

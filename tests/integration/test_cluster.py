@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from cluster_app import configure, scenario_with
-from cluster_support import Cluster, close_broker_connections, cluster_for, queued_messages, wait_for
+from cluster_support import (
+    Cluster,
+    close_broker_connections,
+    cluster_for,
+    queued_messages,
+    submit_then_die,
+    wait_for,
+)
 
 import ledgerflow as lf
 from ledgerflow import Config, Status, SubmissionStatus
@@ -151,38 +156,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
-SUBMITTER = """
-import os, signal, sys, time
-from pathlib import Path
-import ledgerflow as lf
-from cluster_app import configure, scenario_with
-configure()
-lf.Orchestrator().run()
-folder = Path(sys.argv[1])
-submission = lf.submit(scenario_with("slowly", spec={"folder": str(folder), "name": "k", "seconds": 1.5}))
-(folder / "submission").write_text(submission.id)
-while not list(folder.glob("started-k-*")):
-    time.sleep(0.02)
-os.kill(os.getpid(), signal.SIGKILL)
-"""
-
-
 def test_the_outcome_survives_a_killed_submitter_and_the_next_start_sees_it(
     cluster: Cluster, workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cluster.start_worker()
-    script = workdir / "submitter.py"
-    script.write_text(SUBMITTER)
-    version = {"LEDGERFLOW_MODE": "experiment", "LEDGERFLOW_VERSION": "v1"}  # both starts run the same version
-    for key, value in version.items():
-        monkeypatch.setenv(key, value)
-    env = {**cluster.env, **version}
-    killed = subprocess.run([sys.executable, str(script), str(workdir)], cwd=workdir, env=env, timeout=60)
-    assert killed.returncode == -signal.SIGKILL
+    spec = {"folder": str(workdir), "name": "k", "seconds": 1.5}
+    submission_id = submit_then_die(cluster, monkeypatch, "slowly", {"spec": spec}, "started-k-*")
     wait_for(lambda: (workdir / "ran-k").exists(), "the worker to finish the job")
     configure()
     lf.Orchestrator().run()  # resumes the submission: follows its job, which a worker ran
-    submission = lf.get((workdir / "submission").read_text())
+    submission = lf.get(submission_id)
     assert submission.wait(30), cluster.logs()
     assert submission.submission_status is SubmissionStatus.COMPLETED
     assert submission.jobs[0].status is Status.COMPLETED
@@ -205,9 +188,11 @@ def test_a_cut_broker_connection_during_a_job_still_records_one_outcome(cluster:
     worker = cluster.start_worker()
     configure()
     lf.Orchestrator().run()
-    submission = lf.submit(scenario_with("slowly", spec={"folder": str(workdir), "name": "c", "seconds": 2}))
+    submission = lf.submit(scenario_with("slowly", spec={"folder": str(workdir), "name": "c", "seconds": 120}))
     wait_for(lambda: list(workdir.glob("started-c-*")), "the job to start")
     assert close_broker_connections(worker.pid) > 0  # the message goes back to the queue, redelivered
+    wait_for(lambda: cluster.logs().count("] received") == 2, "the message to be delivered again")
+    (workdir / "released-c").touch()  # the job ends only now: its connection was cut while it ran
     assert submission.wait(60), cluster.logs()
     job = submission.jobs[0]
     assert job.status is Status.COMPLETED, job.stacktrace
