@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 
 from ledgerflow.storage.postgres import CONNECT_TIMEOUT, parse_postgres_url
+from ledgerflow.storage.store_url import resolve_env
 
 __all__ = ["AdvisoryLocks"]
 
@@ -35,7 +36,7 @@ class AdvisoryLocks:
     """The locks of this process on one server (``shared``: one instance per process and URL)."""
 
     def __init__(self, url: str, namespace: str) -> None:
-        target = parse_postgres_url(url)
+        target = parse_postgres_url(resolve_env(url))  # ENV[...] parts, as the event store resolves them
         self._params: dict[str, Any] = {
             "host": target.host,
             "port": target.port,

@@ -19,6 +19,7 @@ import psycopg
 from psycopg.sql import SQL, Identifier
 
 from ledgerflow.storage.postgres import parse_postgres_url, schema_lock_key
+from ledgerflow.storage.store_url import resolve_env
 
 TABLE = "ledgerflow_workers"
 
@@ -45,7 +46,7 @@ class Leases:
     """The heartbeat table of one PostgreSQL event store (``?schema=`` honoured)."""
 
     def __init__(self, url: str) -> None:
-        target = parse_postgres_url(url)
+        target = parse_postgres_url(resolve_env(url))
         self.table = SQL("{}.{}").format(Identifier(target.schema), Identifier(TABLE))
         self._params = {
             "host": target.host,
