@@ -120,10 +120,10 @@ class RunProgress:
             self.bar.update(self.rows[key], completed=done, total=total, detail=_detail(message))
             if done >= total:
                 ended.append(key)
-        if not latest or not self.rows:
-            return
-        self.bar.start()
-        self.bar.refresh()  # every change is drawn once, even the one that ends the work
+        held = any(message.get("hold") for message in latest.values())  # the application is mid-line
+        if latest and self.rows and not held:
+            self.bar.start()
+            self.bar.refresh()  # every change is drawn once, even the one that ends the work
         for key in ended:
             self.bar.remove_task(self.rows.pop(key))
         if not self.rows:

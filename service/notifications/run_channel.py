@@ -6,7 +6,8 @@ the JSON lines written to the first (``commands/run_progress.py``; what they say
 ``run_progress.py``). ``{"sync": K}`` asks it to take its bar off the screen and answer ``K`` on the
 second pipe: sent before this process writes to the terminal while a bar may be shown (its
 ``sys.stdout``/``sys.stderr`` and ledgerflow's log lines go through ``clear``), so nothing is
-written over the bar; the answer is waited for at most ``SYNC_SECONDS``.
+written over the bar; the answer is waited for at most ``SYNC_SECONDS``. A line the application
+has begun and not ended holds the bar back (``"hold": true``) until it does.
 
 Only the process ``ledgerflow run`` started uses them (another one that inherited the variable
 writes nothing); a full pipe drops a line rather than wait; without the variable nothing is written.
@@ -35,6 +36,7 @@ _syncs = itertools.count(1)
 _acked = 0
 _ack_lock = threading.Lock()
 _shown = False  # a bar may be on the screen: something was told since the last sync
+_mid_line = False  # the application's last write did not end its line: no bar until it does
 
 
 def _is_pipe(fd: int) -> bool:
@@ -76,7 +78,7 @@ def tell(message: dict[str, Any]) -> None:
     channel = _channel()
     if channel is not None:
         _shown = True
-        _write(channel, message)
+        _write(channel, {**message, "hold": True} if _mid_line else message)
 
 
 def clear() -> None:
@@ -92,12 +94,15 @@ class _ClearingStream:
         self._stream = stream
 
     def write(self, text: str) -> Any:
+        global _mid_line
         clear()
+        if text:
+            _mid_line = not text.endswith("\n")  # print() writes the end of the line apart
         return self._stream.write(text)
 
     def writelines(self, lines: Any) -> None:
-        clear()
-        self._stream.writelines(lines)
+        for line in lines:
+            self.write(line)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

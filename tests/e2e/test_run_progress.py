@@ -28,10 +28,15 @@ CHAIN_APP = textwrap.dedent(
     from ledgerflow import Config
 
 
+    printed = []
+
+
     def wait_for_release(x):
         while not Path("release").exists():
             time.sleep(0.05)
-        print("first prints [this]", flush=True)
+        if not printed:  # in the first submission only (development mode runs it in this process)
+            printed.append(x)
+            print("first prints [this]", flush=True)
         return x
 
 
@@ -55,6 +60,10 @@ CHAIN_APP = textwrap.dedent(
         lf.Orchestrator().run()
         lf.submit(lf.create_scenario(config))
         print("after submit", flush=True)
+        sys.stdout.write("half a line, ")
+        sys.stdout.flush()
+        lf.submit(lf.create_scenario(config))  # no bar while the line is not ended: it would erase it
+        print("its end", flush=True)
         lf.Orchestrator().stop()
     """
 )
@@ -128,7 +137,7 @@ def test_run_shows_the_jobs_of_a_submission_then_lets_the_application_write(tmp_
     assert any(re.fullmatch(r'scenario "chain" \S* ?0/3 jobs running: first', line) for line in lines), lines
     assert any(line.startswith('scenario "chain"') and line.endswith("3/3 jobs") for line in lines), lines
     # what the application and its tasks print is never written onto the bar's line
-    assert "first prints [this]" in lines and "after submit" in lines
+    assert "first prints [this]" in lines and "after submit" in lines and "half a line, its end" in lines
 
 
 def test_run_counts_failures_and_jobs_not_run(tmp_path: Path) -> None:
