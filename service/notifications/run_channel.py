@@ -58,8 +58,16 @@ def _channel() -> tuple[int, int] | None:
         _pipes[key] = (write, ack) if ours else None
         if ours:
             os.set_blocking(write, False)
-            sys.stdout, sys.stderr = _ClearingStream(sys.stdout), _ClearingStream(sys.stderr)
+            sys.stdout, sys.stderr = _on_the_terminal(sys.stdout), _on_the_terminal(sys.stderr)
     return _pipes[key]
+
+
+def _on_the_terminal(stream: Any) -> Any:
+    """``stream``, wrapped in a ``_ClearingStream`` when it writes to the terminal (not to a file or a pipe)."""
+    try:
+        return _ClearingStream(stream) if stream is not None and stream.isatty() else stream
+    except (AttributeError, ValueError):  # no isatty, or closed
+        return stream
 
 
 def is_open() -> bool:
