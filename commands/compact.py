@@ -43,14 +43,14 @@ def compact(
     event_store: StoreUrl = None,
 ) -> None:
     """Remove data payloads no kept write uses (the log itself stays whole), and checkpoint."""
-    from ledgerflow.commands.progress import progress
+    from ledgerflow.commands.progress import progress, reading_log
     from ledgerflow.service.audit import compaction
     from ledgerflow.service.stores import maintaining
 
     if delete and archive is not None:
         raise fail("Choose --archive PATH or --delete, not both.", 2)
     policy = compaction.RetentionPolicy(keep_days=keep_days, keep_versions=keep_versions)
-    with maintaining(storage_folder, event_store) as runtime:
+    with reading_log() as folded, maintaining(storage_folder, event_store, on_fold=folded) as runtime:
         if restore is not None:
             count = compaction.restore(runtime, restore)
             _say(f"Restored {count} payloads from {restore} into {runtime.blobs.folder}.")

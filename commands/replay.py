@@ -96,6 +96,7 @@ def rerun(
     event_store: StoreUrl = None,
 ) -> None:
     """Re-run a submission's jobs on the exact input values they read; exit 1 unless every output reproduced."""
+    from ledgerflow.commands.progress import reading_log
     from ledgerflow.domain.config import FunctionNotImportable
     from ledgerflow.service.audit.rerun import rerun_in
     from ledgerflow.service.stores import maintaining
@@ -107,7 +108,7 @@ def rerun(
 
     with open_store(storage_folder, event_store) as store:
         submission_id = resolve_id(store, submission_id)
-    with maintaining(storage_folder, event_store) as runtime:
+    with reading_log() as folded, maintaining(storage_folder, event_store, on_fold=folded) as runtime:
         try:
             report = rerun_in(runtime, submission_id)
         except FunctionNotImportable as error:

@@ -14,12 +14,17 @@ import os
 import subprocess
 import sys
 import tempfile
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ledgerflow.commands.common import errors, fail
+from ledgerflow.commands.progress import shows_progress
+
+if TYPE_CHECKING:
+    from ledgerflow.commands.run_progress import RunProgress
 
 __all__ = ["register", "run"]
 
@@ -112,13 +117,27 @@ def run(
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "failed.txt"
         env["LEDGERFLOW_RUN_REPORT"] = str(report)  # submissions it waited for that failed (see outcomes.py)
-        completed = subprocess.run([sys.executable, str(application), *rest], env=env, check=False)
+        with _progress(env) as shown:
+            command = [sys.executable, str(application), *rest]
+            completed = subprocess.run(command, env=env, check=False, pass_fds=shown.child_fds if shown else ())
         failed = report.read_text().splitlines() if report.exists() else []
     if completed.returncode == 0 and failed:
         for line in failed:
             errors.print(f"Submission {line}", style="red", highlight=False, markup=False)
         raise typer.Exit(1)
     raise typer.Exit(completed.returncode)
+
+
+def _progress(env: dict[str, str]) -> AbstractContextManager[RunProgress | None]:
+    """Draw the application's progress on stderr (a terminal only, not ``--quiet``); ``env`` tells it how."""
+    env.pop("LEDGERFLOW_RUN_PROGRESS", None)
+    if not shows_progress():
+        return nullcontext()
+    from ledgerflow.commands.run_progress import RunProgress
+
+    shown = RunProgress()
+    env["LEDGERFLOW_RUN_PROGRESS"] = shown.variable  # see service/notifications/run_channel.py
+    return shown
 
 
 def register(app: typer.Typer) -> None:

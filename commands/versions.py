@@ -75,6 +75,7 @@ def manage_versions(
     if sum(chosen) != 1:
         raise fail("Choose one of --list, --rename, --compare-config, --delete and --delete-production.", 2)
     # imported here, so that `ledgerflow run` does not pay for them
+    from ledgerflow.commands.progress import reading_log
     from ledgerflow.service.versions.manage import (
         compare_configs,
         delete_production,
@@ -84,7 +85,7 @@ def manage_versions(
         rename_version,
     )
 
-    with open_versions(storage_folder, event_store) as runtime:
+    with reading_log() as folded, open_versions(storage_folder, event_store, folded) as runtime:
         if list_:
             table = version_table(list_versions(runtime.state) if runtime is not None else [])
             wide = Measurement.get(console, console.options.update_width(1000), table).maximum

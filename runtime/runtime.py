@@ -24,6 +24,7 @@ from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.errors import ConcurrentChangeError, NonExistingEntity
 from ledgerflow.projections.current import CurrentState, ReplayGapError
 from ledgerflow.runtime.checkpoints import load_saved_state, save_state
+from ledgerflow.runtime.fold_progress import FoldProgress, reporting
 from ledgerflow.runtime.metadata import metadata
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.eventstore import EventStore
@@ -44,8 +45,12 @@ CATCH_UP_PAGE = 1_000  # events read per query while catching up
 class Runtime:
     """Everything one process needs to read and write the log."""
 
-    def __init__(self, storage_folder: str, url: str | None = None) -> None:
-        """Open the log at ``url`` (default: the SQLite file ``events.db`` in ``storage_folder``)."""
+    def __init__(self, storage_folder: str, url: str | None = None, *, on_fold: FoldProgress | None = None) -> None:
+        """Open the log at ``url`` (default: the SQLite file ``events.db`` in ``storage_folder``).
+
+        ``on_fold(done, total)``: told how the start-up's fold of the events after the checkpoint
+        goes (the caller shows it; a start-up with nothing to fold does not call it).
+        """
         self.storage_folder = Path(storage_folder)
         self.url = url or f"sqlite:///{self.storage_folder.resolve() / 'events.db'}"
         with ExitStack() as undo:  # a start-up that fails lets go of what it opened
@@ -62,7 +67,7 @@ class Runtime:
             self._committed: deque[list[int]] = deque()
             #: A command of this process lost a write conflict: its events are folded in but not stored.
             self._diverged = False
-            self.state = self._load_state()
+            self.state = self._load_state(on_fold)
             #: Called (on the writer thread) after each commit: wakes up log readers such as ``lf.on_event``.
             self.commit_listeners: list[Callable[[], None]] = []
             self.writer = GroupCommitWriter(self.store, on_committed=self._on_committed)
@@ -70,7 +75,7 @@ class Runtime:
             undo.pop_all()
 
     # -- start-up -------------------------------------------------------------------------
-    def _load_state(self) -> CurrentState:
+    def _load_state(self, on_fold: FoldProgress | None = None) -> CurrentState:
         state = load_saved_state(self.store)
         self._checkpoint_position = state.position
         end = self.store.max_position()
@@ -81,7 +86,10 @@ class Runtime:
                 end - state.position,
             )
         start = time.perf_counter()
-        state.apply_all(self.store.iter_records(after=state.position, until=end), new=True)
+        records = self.store.iter_records(after=state.position, until=end)
+        if on_fold is not None and end > state.position:
+            records = reporting(records, state.position, end, on_fold)
+        state.apply_all(records, new=True)
         saving = state.position - self._checkpoint_position > CHECKPOINT_AFTER
         if saving:
             save_state(self.store, state)

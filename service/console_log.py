@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import os
 
+from ledgerflow.service.notifications import run_channel
+
 FORMAT = "[%(asctime)s][%(name)s][%(levelname)s] %(message)s"
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -23,6 +25,7 @@ class _DefaultHandler(logging.StreamHandler):  # type: ignore[type-arg]
         others = [h for h in logger.handlers if h is not self]
         if others or (logger.propagate and logging.getLogger().handlers):
             return
+        run_channel.clear()  # not over ``ledgerflow run``'s progress bar
         super().emit(record)
 
 

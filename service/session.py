@@ -17,6 +17,7 @@ from ledgerflow.domain.config import Config
 from ledgerflow.domain.errors import ConfigurationError
 from ledgerflow.executor.orchestrator import OrchestratorService
 from ledgerflow.service.console_log import use_default_log_output
+from ledgerflow.service.notifications import run_progress
 from ledgerflow.service.stores import event_store_url, open_runtime
 from ledgerflow.service.versions.activation import ActiveVersion, activate, peek
 from ledgerflow.storage.datanodes import Backends
@@ -35,7 +36,7 @@ class Session:
                 "Cluster mode needs a PostgreSQL event store every worker shares: "
                 'configure_core(event_store="postgresql://...") or LEDGERFLOW_EVENT_STORE, not the SQLite default.'
             )
-        self.runtime = open_runtime(core.storage_folder, core.event_store)
+        self.runtime = open_runtime(core.storage_folder, core.event_store, on_fold=run_progress.fold_reporter())
         self.backends = Backends(self.runtime.blobs)
         self.orchestrator: OrchestratorService | None = None
         self.started = False

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ledgerflow.projections.checkpoint import checkpoint_name
+from ledgerflow.runtime.fold_progress import FoldProgress
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.errors import ChainBroken
@@ -39,8 +40,16 @@ def store_exists(storage_folder: str | Path, event_store: str | None = None) -> 
     return not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).exists()
 
 
-def open_runtime(storage_folder: str | Path, event_store: str | None = None, *, create: bool = True) -> Runtime:
+def open_runtime(
+    storage_folder: str | Path,
+    event_store: str | None = None,
+    *,
+    create: bool = True,
+    on_fold: FoldProgress | None = None,
+) -> Runtime:
     """The log opened read-write (``create=False``: an existing one only; a clear error otherwise).
+
+    ``on_fold(done, total)``: how the start-up's fold of the events since the checkpoint goes.
 
     The hash chain of the log's tail is checked first: a store edited or cut there is not opened
     for writing (``ChainBroken``); the read-only commands, ``ledgerflow audit verify`` first, still open it.
@@ -54,13 +63,15 @@ def open_runtime(storage_folder: str | Path, event_store: str | None = None, *, 
             f"The event store {store.where} does not match its hash chain ({finding.message}): it is not opened "
             "for writing. Run `ledgerflow audit verify` for details."
         )
-    return Runtime(str(storage_folder), url)
+    return Runtime(str(storage_folder), url, on_fold=on_fold)
 
 
 @contextmanager
-def maintaining(storage_folder: str | Path, event_store: str | None = None) -> Iterator[Runtime]:
+def maintaining(
+    storage_folder: str | Path, event_store: str | None = None, on_fold: FoldProgress | None = None
+) -> Iterator[Runtime]:
     """An existing log opened read-write for a maintenance command, closed (and checkpointed) afterwards."""
-    runtime = open_runtime(storage_folder, event_store, create=False)
+    runtime = open_runtime(storage_folder, event_store, create=False, on_fold=on_fold)
     try:
         yield runtime
     finally:

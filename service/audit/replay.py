@@ -9,12 +9,13 @@ Commands wait while a replay runs, so both states describe the same position.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ledgerflow.projections.compare import state_differences
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.runtime.checkpoints import load_saved_state, save_state
+from ledgerflow.runtime.fold_progress import FoldProgress, reporting
 from ledgerflow.service import session
 from ledgerflow.storage.codec import Record
 from ledgerflow.storage.eventstore import EventStore
@@ -58,28 +59,14 @@ class ReplayReport:
         return "\n".join(lines)
 
 
-Progress = Callable[[int, int], None]  # (position reached, last position)
-
-
-def _reporting(records: Iterable[Record], until: int, progress: Progress | None) -> Iterable[Record]:
-    if progress is None:
-        return records
-    return (_noted(record, until, progress) for record in records)
-
-
-def _noted(record: Record, until: int, progress: Progress) -> Record:
-    if record.position % 10_000 == 0 or record.position == until:
-        progress(record.position, until)
-    return record
-
-
 def rebuild(
-    store: EventStore, position: int | None = None, progress: Progress | None = None
+    store: EventStore, position: int | None = None, progress: FoldProgress | None = None
 ) -> tuple[CurrentState, int]:
     """The projection folded from position 0 up to ``position`` (default: the end); and the events folded."""
     until = store.max_position() if position is None else position
     state = CurrentState()
-    count = state.apply_all(_reporting(store.iter_records(after=0, until=until, page=5000), until, progress))
+    records: Iterable[Record] = store.iter_records(after=0, until=until, page=5000)
+    count = state.apply_all(records if progress is None else reporting(records, 0, until, progress))
     state.position = until
     return state, count
 
@@ -103,7 +90,7 @@ def replay(verify: bool = True) -> ReplayReport:
     return report
 
 
-def replay_store(store: EventStore, verify: bool = True, progress: Progress | None = None) -> ReplayReport:
+def replay_store(store: EventStore, verify: bool = True, progress: FoldProgress | None = None) -> ReplayReport:
     """Replay a store no process of ours has open: compare with what a start-up would load, or rewrite that.
 
     A start-up loads the checkpoint and folds the tail of the log; ``verify`` compares the rebuilt

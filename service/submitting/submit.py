@@ -26,6 +26,7 @@ from ledgerflow.service.entities.base import EntityHandle, Source
 from ledgerflow.service.entities.job import Job, Submission
 from ledgerflow.service.entities.scenario import Scenario, Sequence
 from ledgerflow.service.entities.task import Task
+from ledgerflow.service.notifications import run_progress
 from ledgerflow.service.notifications.subscriptions import notify_subscribers
 from ledgerflow.service.submitting.external_edits import record_external_edits
 from ledgerflow.service.submitting.outcomes import report_if_failed
@@ -185,6 +186,7 @@ def submit(
                     service.listeners.remove(relay)
 
         service.listeners.append(relay)
+    run_progress.follow(service, new_id)
     try:
         for job in skipped:
             service.notify(new_id, job)
@@ -192,6 +194,7 @@ def submit(
         if wait and not service.synchronous:
             submission.wait(timeout)
         if wait or service.synchronous:
+            run_progress.drawn(new_id)
             report_if_failed(service.runtime.state, new_id)
     finally:
         if hooks and service.synchronous:

@@ -19,6 +19,7 @@ from ledgerflow.domain.ids import version_aggregate_id
 from ledgerflow.domain.version import Version
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import VersionView
+from ledgerflow.runtime.fold_progress import FoldProgress
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.service.scenarios.deletion import delete_version_entities
 from ledgerflow.service.stores import maintaining, store_exists
@@ -36,12 +37,14 @@ class VersionRow:
 
 
 @contextmanager
-def open_versions(storage_folder: Path | str, event_store: str | None = None) -> Iterator[Runtime | None]:
-    """The runtime of an application's log, or None when it has no log yet."""
+def open_versions(
+    storage_folder: Path | str, event_store: str | None = None, on_fold: FoldProgress | None = None
+) -> Iterator[Runtime | None]:
+    """The runtime of an application's log, or None when it has no log yet (``on_fold``: see ``open_runtime``)."""
     if not store_exists(storage_folder, event_store):
         yield None
         return
-    with maintaining(storage_folder, event_store) as runtime:
+    with maintaining(storage_folder, event_store, on_fold) as runtime:
         yield runtime
 
 
