@@ -15,7 +15,6 @@ read the complete past state, as do the other cross-entity queries.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 from ledgerflow.storage.entity_index import CREATED, DELETED, Change
@@ -32,12 +31,8 @@ class VersionMove(Protocol):
     def new(self) -> str: ...
 
 
-@dataclass(slots=True)
-class Alive:
-    """An entity alive at a position: its version then and its creation time (microseconds since the epoch)."""
-
-    version: str | None
-    created_at: int | None
+#: An entity alive at a position: (its version then, its creation time in microseconds since the epoch).
+Alive = tuple[str, int]
 
 
 def alive(changes: Sequence[Change], moves: Sequence[VersionMove]) -> dict[str, Alive]:
@@ -52,28 +47,24 @@ def alive(changes: Sequence[Change], moves: Sequence[VersionMove]) -> dict[str, 
             _move(living, moves[next_move])
             next_move += 1
         if change == CREATED:
-            living[entity_id] = Alive(version, created_at)  # a re-created id goes last, as in the fold's dict
+            living[entity_id] = (version, created_at)  # type: ignore[assignment]  # a created row has both
         elif change == DELETED:
             living.pop(entity_id, None)
-        else:
-            entry = living.get(entity_id)
-            if entry is not None:
-                entry.version = version
+        elif entity_id in living:
+            living[entity_id] = (version, living[entity_id][1])  # type: ignore[assignment]  # as has a moved row
     for move in moves[next_move:]:
         _move(living, move)
     return living
 
 
 def _move(living: dict[str, Alive], move: VersionMove) -> None:
-    for entry in living.values():
-        if entry.version == move.old:
-            entry.version = move.new
+    for entity_id, (version, created_at) in living.items():
+        if version == move.old:
+            living[entity_id] = (move.new, created_at)
 
 
 def listed(changes: Sequence[Change], moves: Sequence[VersionMove], visible: Callable[[str], bool]) -> dict[str, Alive]:
     """The entities alive after ``changes`` whose version is ``visible``, by id, in the fold's order."""
-    return {
-        entity_id: entry
-        for entity_id, entry in alive(changes, moves).items()
-        if entry.version is not None and visible(entry.version)
-    }
+    living = alive(changes, moves)
+    shown = {version: visible(version) for version in {entry[0] for entry in living.values()}}
+    return {entity_id: entry for entity_id, entry in living.items() if shown[entry[0]]}

@@ -165,7 +165,7 @@ class PastView(ReadOnlySource):
             return fold(self)
         ids: Iterable[str] = found
         if oldest_first:  # a stable sort by creation time, as the fold's listing
-            ids = sorted(found, key=lambda entity_id: found[entity_id].created_at or 0)
+            ids = sorted(found, key=lambda entity_id: found[entity_id][1])
         return [cls(entity_id, self) for entity_id in ids]
 
     def get(self, entity_id: str | EntityHandle) -> Any:
