@@ -13,7 +13,9 @@ same transaction as its events (``extend_index``, like the hash chain), so every
 to the store keeps it complete, and a reader sees an event's row exactly when it sees the event.
 A store written before the index existed gets it built from its log when first opened
 (``EntityIndex.create_table``); ``differences`` compares it with the log and ``rebuild`` derives it
-again (``ledgerflow replay`` does both).
+again (``ledgerflow replay`` does both). Like the hash chain, it assumes every process writing to
+the store runs this code: events written by an older ledgerflow have no rows (nor chain links,
+which ``ledgerflow audit verify`` reports) until ``ledgerflow replay`` derives the index again.
 
 Rows are read from the stored JSON (no upcasting): the fields used — ``version``, ``to_version``,
 ``timestamp`` — have kept their names and meaning in every class version of these events.
@@ -129,7 +131,7 @@ class EntityIndex:
         self.table = runner.qualify(TABLE)
 
     def create_table(self) -> bool:
-        """Create the table if needed, built from the log when the store has events (True then).
+        """Create the table if it is missing, built from the log's events (True when this call made it).
 
         The table is built under a temporary name and renamed, so no process ever reads a half-built
         index; processes writing with this code create it when they open the store, before they write.
