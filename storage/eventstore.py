@@ -24,6 +24,7 @@ from ledgerflow.storage.chain import Chain, ChainReport, Finding, verify
 from ledgerflow.storage.chain_tail import check_tail
 from ledgerflow.storage.checkpoints import CheckpointStore
 from ledgerflow.storage.codec import LedgerMapper, Record, StoredRow
+from ledgerflow.storage.entity_index import EntityIndex
 from ledgerflow.storage.errors import AggregateNotFound, EventStoreError
 from ledgerflow.storage.inline_blobs import InlineBlobs
 from ledgerflow.storage.new_events import poll_until_past
@@ -80,6 +81,7 @@ class EventStore:
         self.checkpoints = CheckpointStore(self.recorder)
         self.inline_blobs = InlineBlobs(self.recorder)
         self.chain = Chain(self.recorder)
+        self.entity_index = EntityIndex(self.recorder, self.recorder)
         self._closed = False
         self._listener: Any = None  # PostgresListener, opened by the first wait_for_new_events
 
@@ -137,6 +139,7 @@ class EventStore:
             store.checkpoints.create_table()
             store.inline_blobs.create_table()
             store.chain.create_table(store.recorder)
+            store.entity_index.create_table()
         except (PersistenceError, OSError) as error:
             raise EventStoreError(f"Cannot open the event store {where}: {error}") from error
         return store

@@ -22,6 +22,8 @@ from psycopg.sql import SQL, Identifier
 from ledgerflow.storage.chain import TABLE as CHAIN_TABLE
 from ledgerflow.storage.chain import extend_chain
 from ledgerflow.storage.codec import StoredRow
+from ledgerflow.storage.entity_index import TABLE as INDEX_TABLE
+from ledgerflow.storage.entity_index import extend_index
 from ledgerflow.storage.errors import EventStoreError
 from ledgerflow.storage.inline_blobs import TABLE as INLINE_TABLE
 from ledgerflow.storage.store_url import redact
@@ -167,13 +169,14 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        """The new positions; their hash-chain links are inserted in the same transaction.
+        """The new positions; their hash-chain links and entity index rows are inserted in the same transaction.
 
         The events table is locked (EXCLUSIVE) by now, so the chain's last link cannot move.
         """
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or []
         rows = [(str(e.originator_id), e.originator_version, e.topic, e.state) for e in stored_events]
         extend_chain(curs, self.qualify(CHAIN_TABLE), rows, positions, placeholder="%s")
+        extend_index(curs, self.qualify(INDEX_TABLE), rows, positions, placeholder="%s")
         return positions
 
     def select_rows(self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()) -> list[Row]:

@@ -11,7 +11,8 @@ Differences from ``eventsourcing.sqlite`` (selected with ``PERSISTENCE_MODULE =
 - events are inserted with multi-row ``VALUES`` statements (``batch.py``); their positions
   (rowids) are computed from ``MAX(rowid)`` taken under the write lock and checked against
   ``last_insert_rowid()``;
-- their hash-chain links (``chain.py``) are inserted in the same transaction;
+- their hash-chain links (``chain.py``) and entity index rows (``entity_index.py``) are inserted
+  in the same transaction;
 - the transaction that creates the tables also stamps the file as a ledgerflow database;
 - rows are read as plain tuples for the fast ``Record`` decoding path.
 """
@@ -41,6 +42,8 @@ from ledgerflow.storage.batch import insert_values
 from ledgerflow.storage.chain import TABLE as CHAIN_TABLE
 from ledgerflow.storage.chain import extend_chain
 from ledgerflow.storage.codec import StoredRow
+from ledgerflow.storage.entity_index import TABLE as INDEX_TABLE
+from ledgerflow.storage.entity_index import extend_index
 from ledgerflow.storage.inline_blobs import TABLE as INLINE_TABLE
 from ledgerflow.storage.sqlite_file import APPLICATION_ID, SCHEMA_VERSION
 
@@ -160,6 +163,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT rowid FROM {table} WHERE rowid>? ORDER BY rowid", (before,))
             positions = [row[0] for row in c.fetchall()]
         extend_chain(c, CHAIN_TABLE, rows, positions)  # the links commit with their events
+        extend_index(c, INDEX_TABLE, rows, positions)  # and so do their entity index rows
         return positions
 
     def select_rows(self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()) -> list[Row]:

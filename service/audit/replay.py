@@ -94,7 +94,8 @@ def replay_store(store: EventStore, verify: bool = True, progress: FoldProgress 
     """Replay a store no process of ours has open: compare with what a start-up would load, or rewrite that.
 
     A start-up loads the checkpoint and folds the tail of the log; ``verify`` compares the rebuilt
-    state with that, else the rebuilt state becomes the checkpoint.
+    state with that (and the entity index past listings read with the log), else the rebuilt state
+    becomes the checkpoint (and the entity index is derived again).
     """
     position = store.max_position()
     start = time.perf_counter()
@@ -108,6 +109,8 @@ def replay_store(store: EventStore, verify: bool = True, progress: FoldProgress 
         loaded.apply_all(store.iter_records(after=loaded.position, until=position))
         loaded.position = position
         report.differences = state_differences(loaded, rebuilt, ("checkpointed", "replayed"))
+        report.differences += store.entity_index.differences(position)
     else:
         save_state(store, rebuilt)
+        store.entity_index.rebuild()
     return report

@@ -5,7 +5,8 @@ events, so a ``PastState`` does not fold the whole log up to its position. Looki
 folds only that entity's events up to the position (one indexed query), with the fold of the live
 state (``CurrentState.apply``). What needs every entity — listings, and the parents, jobs-per-task
 and scenarios-per-cycle indexes — folds the log up to the position once (from the saved
-checkpoint when it is not later), and the view reads that complete state from then on.
+checkpoint when it is not later), and the view reads that complete state from then on. Plain
+listings do not need it: the view reads them from the store's entity index (``past_listings.py``).
 
 Application versions are few: they are all folded in when the state is made (one indexed range
 query). A version rename or migration moves the entities of one version to another; an entity
@@ -110,6 +111,11 @@ class PastState(CurrentState):
     def folding(self) -> bool:
         """Whether events are being folded in (tables then behave as plain dicts)."""
         return self._folding > 0
+
+    @property
+    def moves(self) -> list[_Move]:
+        """The version renames and migrations up to the position, in log order."""
+        return self._moves
 
     @property
     def best(self) -> CurrentState:

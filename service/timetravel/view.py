@@ -9,12 +9,17 @@ The view has the query API of the package (``get``, ``get_scenarios``, ``get_dat
 its entities are the usual ``Scenario``, ``DataNode``... handles over a ``PastState``, so
 ``scenario.<config_id>`` and ``data_node.read()`` work as they do live. Values are read by their
 recorded content hash, verified by the content store. Writing through a view is refused.
+
+Looking an entity up folds only its own events; listing every scenario, data node, task,
+sequence, cycle, job or submission reads the store's entity index (``past_listings.py``), so
+neither folds the log up to the position. Filtered or sorted scenario listings and the other
+cross-entity queries (``get_primary``, ``get_parents``...) fold it once per view.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, NoReturn
 
@@ -26,6 +31,7 @@ from ledgerflow.service.entities.datanode import DataNode
 from ledgerflow.service.entities.job import Job, Submission
 from ledgerflow.service.entities.scenario import Cycle, Scenario, Sequence
 from ledgerflow.service.entities.task import Task
+from ledgerflow.service.timetravel.past_listings import Alive, listed
 from ledgerflow.service.timetravel.past_state import PastState
 from ledgerflow.service.timetravel.recorded_values import RecordedValues
 from ledgerflow.storage.blobs import BlobStore
@@ -108,6 +114,7 @@ class PastView(ReadOnlySource):
         self, store: EventStore, blobs: BlobStore, position: int, versions: Collection[str] | None = None
     ) -> None:
         self.position = position
+        self._store = store
         self._state = PastState(store, position)
         self._backends = RecordedValues(blobs)
         self._versions = frozenset(versions) if versions is not None else None
@@ -141,6 +148,26 @@ class PastView(ReadOnlySource):
         )
 
     # -- queries ----------------------------------------------------------------------------
+    def _indexed(self, table: str) -> dict[str, Alive] | None:
+        """The visible entities of ``table`` then, from the entity index; None once the complete
+        state is folded (a listing of it costs less)."""
+        if self._state.best is not self._state:
+            return None
+        changes = self._store.entity_index.changes(table, self.position)
+        return listed(changes, self._state.moves, self.visible)
+
+    def _listing(
+        self, table: str, cls: type[Any], fold: Callable[[PastView], list[Any]], oldest_first: bool = False
+    ) -> list[Any]:
+        """Handles of the visible entities of ``table`` then (``fold``: the listing of the complete state)."""
+        found = self._indexed(table)
+        if found is None:
+            return fold(self)
+        ids: Iterable[str] = found
+        if oldest_first:  # a stable sort by creation time, as the fold's listing
+            ids = sorted(found, key=lambda entity_id: found[entity_id][1])
+        return [cls(entity_id, self) for entity_id in ids]
+
     def get(self, entity_id: str | EntityHandle) -> Any:
         """The entity of ``entity_id`` as it was (``NonExistingEntity`` if it did not exist then)."""
         try:
@@ -156,31 +183,33 @@ class PastView(ReadOnlySource):
 
     def get_scenarios(self, cycle: Cycle | None = None, tag: str | None = None, **filters: Any) -> list[Scenario]:
         """The scenarios of that time (same filters as ``lf.get_scenarios``)."""
+        if cycle is None and tag is None and not filters:
+            return self._listing("scenarios", Scenario, queries.get_scenarios)
         return queries.get_scenarios(self, cycle, tag, **filters)
 
     def get_data_nodes(self) -> list[DataNode]:
         """The data nodes of that time."""
-        return queries.get_data_nodes(self)
+        return self._listing("data_nodes", DataNode, queries.get_data_nodes)
 
     def get_tasks(self) -> list[Task]:
         """The tasks of that time."""
-        return queries.get_tasks(self)
+        return self._listing("tasks", Task, queries.get_tasks)
 
     def get_sequences(self) -> list[Sequence]:
         """The sequences of that time."""
-        return queries.get_sequences(self)
+        return self._listing("sequences", Sequence, queries.get_sequences)
 
     def get_cycles(self) -> list[Cycle]:
         """The cycles of that time."""
-        return queries.get_cycles(self)
+        return self._listing("cycles", Cycle, queries.get_cycles)
 
     def get_jobs(self) -> list[Job]:
         """The jobs of that time, oldest first."""
-        return queries.get_jobs(self)
+        return self._listing("jobs", Job, queries.get_jobs, oldest_first=True)
 
     def get_submissions(self) -> list[Submission]:
         """The submissions of that time, oldest first."""
-        return queries.get_submissions(self)
+        return self._listing("submissions", Submission, queries.get_submissions, oldest_first=True)
 
     def get_primary(self, cycle: Cycle) -> Scenario | None:
         """The primary scenario of ``cycle`` then."""
