@@ -25,6 +25,7 @@ from ledgerflow.domain.errors import ConcurrentChangeError, NonExistingEntity
 from ledgerflow.projections.current import CurrentState, ReplayGapError
 from ledgerflow.runtime.checkpoints import load_saved_state, save_state
 from ledgerflow.runtime.metadata import metadata
+from ledgerflow.runtime.read_back import KEEP_FINISHED, read_back
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.eventstore import EventStore
 from ledgerflow.storage.presence import Presence
@@ -43,9 +44,14 @@ COMMAND_ATTEMPTS = 5  # tries of a command that keeps losing write conflicts to 
 class Runtime:
     """Everything one process needs to read and write the log."""
 
-    def __init__(self, storage_folder: str, url: str | None = None) -> None:
-        """Open the log at ``url`` (default: the SQLite file ``events.db`` in ``storage_folder``)."""
+    def __init__(self, storage_folder: str, url: str | None = None, keep_finished: int | None = KEEP_FINISHED) -> None:
+        """Open the log at ``url`` (default: the SQLite file ``events.db`` in ``storage_folder``).
+
+        ``keep_finished``: finished submissions kept in memory with their jobs (None: all); older
+        ones are read back from the log when asked for (``runtime/read_back.py``).
+        """
         self.storage_folder = Path(storage_folder)
+        self.keep_finished = keep_finished
         self.url = url or f"sqlite:///{self.storage_folder.resolve() / 'events.db'}"
         with ExitStack() as undo:  # a start-up that fails lets go of what it opened
             #: Tells other processes this one has the store open (``compact`` must run alone).
@@ -70,7 +76,7 @@ class Runtime:
 
     # -- start-up -------------------------------------------------------------------------
     def _load_state(self) -> CurrentState:
-        state = load_saved_state(self.store)
+        state = self.adopt(load_saved_state(self.store))
         self._checkpoint_position = state.position
         end = self.store.max_position()
         long = end - state.position > LONG_FOLD  # e.g. the first start after the projection code changed
@@ -88,6 +94,12 @@ class Runtime:
         if long:
             then = "saved a checkpoint: the next start reads only what follows" if saving else "no checkpoint yet"
             log.info("Read the log in %.1f s; %s", time.perf_counter() - start, then)
+        return state
+
+    def adopt(self, state: CurrentState) -> CurrentState:
+        """``state`` with this runtime's horizon, reading what left memory back from this log."""
+        state.set_horizon(self.keep_finished)
+        state.set_read_back(lambda entity_id: read_back(self.store, state, entity_id))
         return state
 
     # -- commands -------------------------------------------------------------------------
@@ -135,8 +147,10 @@ class Runtime:
                     return []
                 rows, records = self.store.mapper.encode_for_fold(events, meta)
                 future = self.writer.submit(events, meta, rows, awaited=True)
+            left = self.state.take_archived()
             try:
                 positions = future.result()
+                self._forget_aggregates(left)
             except IntegrityError as error:
                 with self.lock:
                     for aggregate in aggregates:  # ahead of the log: rebuilt from it next time
@@ -186,7 +200,16 @@ class Runtime:
 
     def flush(self, timeout: float | None = None) -> None:
         """Wait until every recorded event is durable."""
+        with self.lock:
+            left = self.state.take_archived()
         self.writer.flush(timeout)
+        self._forget_aggregates(left)
+
+    def _forget_aggregates(self, entity_ids: list[str]) -> None:
+        """Drop the cached aggregates of entities that left the projection, once their events are durable."""
+        with self.lock:
+            for entity_id in entity_ids:
+                self._aggregates.pop(entity_id, None)
 
     # -- other processes ------------------------------------------------------------------
     def _on_committed(self, groups: Iterable[CommittedGroup]) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ledgerflow.projections.checkpoint import checkpoint_name
+from ledgerflow.runtime.read_back import KEEP_FINISHED
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.errors import ChainBroken
@@ -39,7 +40,13 @@ def store_exists(storage_folder: str | Path, event_store: str | None = None) -> 
     return not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).exists()
 
 
-def open_runtime(storage_folder: str | Path, event_store: str | None = None, *, create: bool = True) -> Runtime:
+def open_runtime(
+    storage_folder: str | Path,
+    event_store: str | None = None,
+    *,
+    create: bool = True,
+    keep_finished: int | None = KEEP_FINISHED,
+) -> Runtime:
     """The log opened read-write (``create=False``: an existing one only; a clear error otherwise).
 
     The hash chain of the log's tail is checked first: a store edited or cut there is not opened
@@ -54,7 +61,7 @@ def open_runtime(storage_folder: str | Path, event_store: str | None = None, *, 
             f"The event store {store.where} does not match its hash chain ({finding.message}): it is not opened "
             "for writing. Run `ledgerflow audit verify` for details."
         )
-    return Runtime(str(storage_folder), url)
+    return Runtime(str(storage_folder), url, keep_finished)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ledgerflow.projections.compare import state_differences
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.runtime.checkpoints import load_saved_state, save_state
+from ledgerflow.runtime.read_back import KEEP_FINISHED
 from ledgerflow.service import session
 from ledgerflow.storage.codec import Record
 from ledgerflow.storage.eventstore import EventStore
@@ -74,11 +75,18 @@ def _noted(record: Record, until: int, progress: Progress) -> Record:
 
 
 def rebuild(
-    store: EventStore, position: int | None = None, progress: Progress | None = None
+    store: EventStore,
+    position: int | None = None,
+    progress: Progress | None = None,
+    keep_finished: int | None = KEEP_FINISHED,
 ) -> tuple[CurrentState, int]:
-    """The projection folded from position 0 up to ``position`` (default: the end); and the events folded."""
+    """The projection folded from position 0 up to ``position`` (default: the end); and the events folded.
+
+    ``keep_finished``: the horizon of finished submissions kept in memory, as the live state has it.
+    """
     until = store.max_position() if position is None else position
     state = CurrentState()
+    state.set_horizon(keep_finished)
     count = state.apply_all(_reporting(store.iter_records(after=0, until=until, page=5000), until, progress))
     state.position = until
     return state, count
@@ -92,13 +100,13 @@ def replay(verify: bool = True) -> ReplayReport:
         runtime.catch_up()
         live = runtime.state
         start = time.perf_counter()
-        rebuilt, count = rebuild(runtime.store, live.position)
+        rebuilt, count = rebuild(runtime.store, live.position, keep_finished=runtime.keep_finished)
         report = ReplayReport(rebuilt.position, count, time.perf_counter() - start)
         if verify:
             report.compared_with = "live state"
             report.differences = state_differences(live, rebuilt)
         else:
-            runtime.state = rebuilt
+            runtime.state = runtime.adopt(rebuilt)
             save_state(runtime.store, rebuilt)
     return report
 
@@ -115,6 +123,7 @@ def replay_store(store: EventStore, verify: bool = True, progress: Progress | No
     report = ReplayReport(position, count, time.perf_counter() - start)
     if verify:
         loaded = load_saved_state(store, until=position)
+        loaded.set_horizon(KEEP_FINISHED)
         report.compared_with = (
             "checkpoint + log tail" if loaded.position else "state a start-up folds (no checkpoint yet: from 0)"
         )

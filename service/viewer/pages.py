@@ -88,11 +88,9 @@ def scenario_page(view: Source, reader: Reader, links: Links, scenario_id: str) 
     for task_id in record.task_ids:
         task = state.tasks.get(task_id)
         if task is not None:
-            jobs = state.task_jobs.get(task_id) or []
+            jobs = state.task_jobs.get(task_id) or state.jobs_of(task_id)
             tasks.append((task, state.jobs.get(jobs[-1]) if jobs else None))
-    submissions = [
-        state.submissions[s] for s in state.entity_submissions.get(scenario_id, []) if s in state.submissions
-    ]
+    submissions = [state.submissions[s] for s in state.submissions_of(scenario_id) if s in state.submissions]
     with reader.lock:
         own = [e for e in _own_events(reader, scenario_id) if e.position <= view.state.position]
     return {
