@@ -41,11 +41,6 @@ def unpack(archive: Packed, owner: str) -> list[str]:
     return sorted(set(ids), key=creation_order)  # an entity read again from the log may be in twice
 
 
-def count(archive: Packed) -> int:
-    """How many ids the archive holds."""
-    return sum(len(packed) // 16 for prefixes in archive.values() for packed in prefixes.values())
-
-
 def merged(archived: list[str], in_memory: list[str]) -> list[str]:
     """An index list with the ids that left memory put back, in creation order."""
     if not archived:

@@ -23,10 +23,10 @@ def submission_finished(state: CurrentState, submission_id: str) -> None:
 
 
 def _leave_memory(state: CurrentState, submission_id: str) -> None:
-    submission = state.submissions.get(submission_id)
+    submission = dict.get(state.submissions, submission_id)  # in memory only: the fold never reads the log
     if submission is None or not submission.status.is_finished:
         return  # deleted meanwhile, or resumed: stays
-    jobs = [state.jobs.get(j) for j in submission.job_ids]
+    jobs = [dict.get(state.jobs, j) for j in submission.job_ids]
     if any(job is None or not job.status.is_finished or not archive.is_time_ordered(job.id) for job in jobs):
         return
     left = state.__dict__.setdefault("_left", [])

@@ -81,7 +81,7 @@ class CurrentState:
     # the greatest creation order among them, and the versions renamed since (old name -> new)
     archived_jobs: Packed = field(default_factory=dict)
     archived_submissions: Packed = field(default_factory=dict)
-    archived_through: str = ""
+    archived_through: str = field(default_factory=str)  # no class attribute: restored when first used
     version_renames: dict[str, str] = field(default_factory=dict)
 
     #: Finished submissions kept in memory with their jobs (None: all); set by the runtime.
@@ -208,6 +208,11 @@ class CurrentState:
         return [
             i for owner in list(packed) for i in archive.unpack(packed, owner) if not dict.__contains__(in_memory, i)
         ]
+
+    def archived_count(self, table: str) -> int:
+        """How many jobs (``table`` "jobs") or submissions ("submissions") left memory (deleted ones among them)."""
+        packed = self.archived_jobs if table == "jobs" else self.archived_submissions
+        return sum(len(ids) // 16 for prefixes in packed.values() for ids in prefixes.values())
 
     def take_archived(self) -> list[str]:
         """The ids that left memory since the last call (the runtime drops their cached aggregates)."""

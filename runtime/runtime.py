@@ -121,6 +121,9 @@ class Runtime:
             for aggregate in aggregates:
                 self._aggregates[aggregate.id] = aggregate
             future = self.writer.submit(events, meta, rows)
+            left = self.state.take_archived()
+        if left:  # durable with this command (the writer keeps the order): their aggregates are not needed
+            future.add_done_callback(lambda _: self._forget_aggregates(left))
         future.add_done_callback(self._check_committed)
         return future
 
@@ -147,10 +150,8 @@ class Runtime:
                     return []
                 rows, records = self.store.mapper.encode_for_fold(events, meta)
                 future = self.writer.submit(events, meta, rows, awaited=True)
-            left = self.state.take_archived()
             try:
                 positions = future.result()
-                self._forget_aggregates(left)
             except IntegrityError as error:
                 with self.lock:
                     for aggregate in aggregates:  # ahead of the log: rebuilt from it next time
@@ -176,6 +177,7 @@ class Runtime:
                     self.catch_up()
                 for aggregate in aggregates:
                     self._aggregates[aggregate.id] = aggregate
+                self._forget_aggregates(self.state.take_archived())
             return positions
         raise AssertionError("unreachable")
 
@@ -200,16 +202,16 @@ class Runtime:
 
     def flush(self, timeout: float | None = None) -> None:
         """Wait until every recorded event is durable."""
-        with self.lock:
-            left = self.state.take_archived()
         self.writer.flush(timeout)
-        self._forget_aggregates(left)
 
     def _forget_aggregates(self, entity_ids: list[str]) -> None:
-        """Drop the cached aggregates of entities that left the projection, once their events are durable."""
-        with self.lock:
-            for entity_id in entity_ids:
-                self._aggregates.pop(entity_id, None)
+        """Drop the cached aggregates of entities that left the projection, once their events are durable.
+
+        Runs on the writer thread too, so without the lock (which a flushing thread may hold): one
+        ``dict.pop`` each, and a dropped aggregate is rebuilt from the log if asked for again.
+        """
+        for entity_id in entity_ids:
+            self._aggregates.pop(entity_id, None)
 
     # -- other processes ------------------------------------------------------------------
     def _on_committed(self, groups: Iterable[CommittedGroup]) -> None:
@@ -245,6 +247,7 @@ class Runtime:
                     if on_record is not None:
                         on_record(record.originator_id)
             self._advance_position()
+            self._forget_aggregates(self.state.take_archived())
             return applied
 
     def resync(self) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pipelines import double
+from typer.testing import CliRunner
 
 import ledgerflow as lf
 from ledgerflow import Config, Status
+from ledgerflow.cli import app
 from ledgerflow.service import session
 from ledgerflow.service.audit.replay import rebuild
 
@@ -90,6 +93,7 @@ def test_a_live_state_with_a_horizon_equals_its_replay(workdir: Path) -> None:
 def test_a_restart_reads_back_what_left_memory_and_deletes_it_in_development(workdir: Path) -> None:
     seen = run_workload(keep=1)
     oldest_id = seen["jobs"][0][0]
+    session.current().runtime.save_checkpoint(force=True)  # the restart starts from it
     lf.Orchestrator().stop()
     session.close()
     Config._reset()
@@ -108,3 +112,26 @@ def test_views_read_back_are_equal_to_those_kept_in_memory(workdir: Path) -> Non
     full, _ = rebuild(runtime.store, keep_finished=None)
     for job_id in archived:
         assert runtime.state.jobs[job_id] == full.jobs[job_id]
+
+
+def test_the_viewer_and_show_read_back_what_left_memory(workdir: Path) -> None:
+    pytest.importorskip("starlette", reason="the viewer needs the ui extra")
+    from starlette.testclient import TestClient
+
+    from ledgerflow.commands.ui import open_for_viewing
+    from ledgerflow.service.viewer.app import create_app
+
+    seen = run_workload(keep=1)
+    session.current().runtime.save_checkpoint(force=True)  # what left memory is left out of it too
+    lf.Orchestrator().stop()
+    session.close()
+    oldest_job, oldest_submission = seen["jobs"][0][0], seen["submissions"][0][0]
+    with open_for_viewing(workdir / ".ledgerflow", None) as reader, TestClient(create_app(reader)) as client:
+        assert oldest_job not in dict.keys(reader.live().state.jobs)
+        overview = client.get("/")
+        assert overview.status_code == 200 and oldest_submission[-8:] in overview.text
+        for path in (f"/job/{oldest_job}", f"/submission/{oldest_submission}"):
+            page = client.get(path)
+            assert page.status_code == 200 and oldest_job[-8:] in page.text
+    shown = CliRunner().invoke(app, ["show", oldest_job])
+    assert shown.exit_code == 0 and "COMPLETED" in shown.output
