@@ -135,3 +135,24 @@ def test_the_viewer_and_show_read_back_what_left_memory(workdir: Path) -> None:
             assert page.status_code == 200 and oldest_job[-8:] in page.text
     shown = CliRunner().invoke(app, ["show", oldest_job])
     assert shown.exit_code == 0 and "COMPLETED" in shown.output
+
+
+def test_deleting_a_job_and_a_submission_that_left_memory(workdir: Path) -> None:
+    seen = run_workload(keep=1)
+    old_submission = lf.get(seen["submissions"][0][0])
+    old_jobs = [job.id for job in old_submission.jobs]
+    lf.delete(old_jobs[0])
+    lf.delete(old_submission.id)
+    assert not lf.exists(old_jobs[0]) and not lf.exists(old_submission.id) and lf.exists(old_jobs[1])
+    assert old_jobs[0] not in {j.id for j in lf.get_jobs()}
+    assert old_submission.id not in {s.id for s in lf.get_submissions()}
+    assert len(lf.get_jobs()) == 11 and len(lf.get_submissions()) == 5
+    assert lf.replay(verify=True).ok
+
+
+def test_the_past_sees_a_job_that_left_memory(workdir: Path) -> None:
+    seen = run_workload(keep=1)
+    session.current().runtime.save_checkpoint(force=True)
+    past = lf.as_of(session.current().runtime.state.position)
+    job = past.get(seen["jobs"][0][0])
+    assert job.status is Status.COMPLETED and job.submit_id == seen["submissions"][0][0]
