@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import BACKENDS
 from pipelines import double
 from typer.testing import CliRunner
 
@@ -14,6 +15,15 @@ from ledgerflow import Config, Status
 from ledgerflow.cli import app
 from ledgerflow.service import session
 from ledgerflow.service.audit.replay import rebuild
+
+
+@pytest.fixture(params=BACKENDS)
+def event_store_url(request: pytest.FixtureRequest) -> str | None:
+    """Every test of this module runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return None
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 def configure(keep: int | None) -> Any:
