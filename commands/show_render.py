@@ -82,8 +82,7 @@ def _jobs_table(jobs: Iterable[Job]) -> Table:
 
 
 def _jobs_of(view: PastView, tasks: Iterable[Task]) -> list[Job]:
-    jobs = view.state.task_jobs
-    return [Job(j, view) for task in tasks for j in jobs.get(task.id, []) if j in view.state.jobs]
+    return [Job(j, view) for task in tasks for j in view.state.jobs_of(task.id) if j in view.state.jobs]
 
 
 def _show_scenario(view: PastView, scenario: Scenario) -> None:

@@ -61,7 +61,8 @@ FORMAT = 1
 
 
 def _hints() -> dict[str, Any]:
-    return typing.get_type_hints(CurrentState, localns=plain_codec.annotation_names())
+    hints = typing.get_type_hints(CurrentState, localns=plain_codec.annotation_names())
+    return {field.name: hints[field.name] for field in fields(CurrentState)}  # no class variables
 
 
 def _digest(data: bytes) -> str:

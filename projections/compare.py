@@ -31,6 +31,9 @@ _INDEXES = {
     "parents": "parents",
     "task_jobs": "jobs of task",
     "cycle_scenarios": "scenarios of cycle",
+    "archived_jobs": "jobs that left memory, of task",
+    "archived_submissions": "submissions that left memory, of entity",
+    "version_renames": "renamed version",
 }
 _SHOWN = 80
 

@@ -19,6 +19,7 @@ from ledgerflow.domain.sequence import SequenceTopics
 from ledgerflow.domain.submission import SubmissionTopics
 from ledgerflow.domain.task import TaskTopics
 from ledgerflow.projections import edits as _edits
+from ledgerflow.projections import horizon
 from ledgerflow.projections import subscribers as _subscribers
 from ledgerflow.projections import versions as _versions
 from ledgerflow.projections.records import RecordLike
@@ -130,6 +131,7 @@ def _task_deleted(state: CurrentState, r: RecordLike) -> None:
         state._unlink(dn_id, task.id)
     state.parents.pop(task.id, None)
     state.task_jobs.pop(task.id, None)
+    state.archived_jobs.pop(task.id, None)
 
 
 @handles(ScenarioTopics.CREATED)
@@ -172,6 +174,7 @@ def _scenario_primary(state: CurrentState, r: RecordLike) -> None:
 @handles(ScenarioTopics.DELETED)
 def _scenario_deleted(state: CurrentState, r: RecordLike) -> None:
     scenario = state.scenarios.pop(r.originator_id)
+    state.archived_submissions.pop(scenario.id, None)
     for child in (*scenario.task_ids, *scenario.additional_data_node_ids):
         state._unlink(child, scenario.id)
     if scenario.cycle_id is not None:
@@ -227,7 +230,10 @@ def _submission_created(state: CurrentState, r: RecordLike) -> None:
 
 @handles(SubmissionTopics.STATUS_CHANGED)
 def _submission_status(state: CurrentState, r: RecordLike) -> None:
-    state.submissions[r.originator_id].status = SubmissionStatus(r.payload["status"])
+    submission = state.submissions[r.originator_id]
+    submission.status = SubmissionStatus(r.payload["status"])
+    if submission.status.is_finished:
+        horizon.submission_finished(state, submission.id)
 
 
 @handles(SubmissionTopics.DELETED)
@@ -265,7 +271,9 @@ def _job_status(state: CurrentState, r: RecordLike) -> None:
 
 @handles(JobTopics.DELETED)
 def _job_deleted(state: CurrentState, r: RecordLike) -> None:
-    job = state.jobs.pop(r.originator_id)
+    job = state.jobs.pop(r.originator_id, None)
+    if job is None:  # it had left memory (projections/horizon.py)
+        return
     jobs = state.task_jobs.get(job.task_id, [])
     if job.id in jobs:
         jobs.remove(job.id)

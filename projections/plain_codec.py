@@ -273,6 +273,8 @@ def codec_of(annotation: Any, tagged: bool = False) -> tuple[Encode, Decode]:
         return _scalar((int, float), "a number")
     if annotation is str:
         return _scalar(str, "a text")
+    if annotation is bytearray:  # packed ids (projections/archive.py)
+        return (lambda v: base64.b64encode(v).decode("ascii")), (lambda v: bytearray(base64.b64decode(v)))
     if annotation is datetime:
         return (lambda v: v.isoformat()), _datetime_decode
     if isinstance(annotation, type) and issubclass(annotation, IntEnum):

@@ -12,8 +12,10 @@ import gc
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from ledgerflow.projections import archive
+from ledgerflow.projections.archive import Packed
 from ledgerflow.projections.cache_validity import CacheValidity
 from ledgerflow.projections.records import RecordLike
 from ledgerflow.projections.views import (
@@ -72,6 +74,18 @@ class CurrentState:
     cache: CacheValidity = field(default_factory=CacheValidity)
     # callbacks subscribed to each scenario and sequence (fold steps in projections/subscribers.py)
     subscribers: dict[str, list[Subscriber]] = field(default_factory=dict)
+    # finished submissions still in memory, oldest first; past ``keep_finished`` of them, the oldest
+    # and its jobs leave memory (read back from the log on demand: ``archived`` below)
+    finished: list[str] = field(default_factory=list)
+    # ids of what left memory: jobs under their task, submissions under their entity (archive.py),
+    # the greatest creation order among them, and the versions renamed since (old name -> new)
+    archived_jobs: Packed = field(default_factory=dict)
+    archived_submissions: Packed = field(default_factory=dict)
+    archived_through: str = field(default_factory=str)  # no class attribute: restored when first used
+    version_renames: dict[str, str] = field(default_factory=dict)
+
+    #: Finished submissions kept in memory with their jobs (None: all); set by the runtime.
+    keep_finished: ClassVar[int | None] = None
 
     def defer(self, names: set[str], load: Callable[[str], Any]) -> None:
         """Fields to restore from a checkpoint only when first used (listing scenarios needs few)."""
@@ -90,6 +104,8 @@ class CurrentState:
                 if name not in names:
                     raise AttributeError(name)
                 value = load(name)
+                if name in ("jobs", "submissions") and "_read_back" in self.__dict__:
+                    value = archive.ReadBackTable(value, self.__dict__["_read_back"])
                 if name == "revisions":
                     value.update(self.__dict__.pop("_new_revisions", {}))
                 setattr(self, name, value)
@@ -110,6 +126,8 @@ class CurrentState:
             seen = self.revisions.get(record.originator_id, 0)
             if record.originator_version <= seen:
                 return False
+            if seen == 0 and record.originator_version > 1 and self.was_archived(record.originator_id):
+                return False  # folded before it left memory, or its deletion: read-backs fold the log
             if record.originator_version != seen + 1:
                 raise ReplayGapError(
                     f"Event {record.originator_version} of {record.originator_id} arrived after "
@@ -149,6 +167,57 @@ class CurrentState:
             if collecting:
                 gc.enable()
         return count
+
+    def was_archived(self, entity_id: str) -> bool:
+        """Whether this job or submission may have left memory (it then has no revision any more).
+
+        A later event of it without a revision is one folded before, or its deletion: read-backs fold
+        the log. Its first event is folded again if read again (the fold is idempotent per entity).
+        """
+        return (
+            bool(self.archived_through)
+            and entity_id.startswith(("JOB_", "SUBMISSION_"))
+            and archive.is_time_ordered(entity_id)
+            and archive.creation_order(entity_id) <= self.archived_through
+        )
+
+    def set_horizon(self, keep_finished: int | None) -> None:
+        """Keep at most ``keep_finished`` finished submissions (and their jobs) in memory."""
+        self.__dict__["keep_finished"] = keep_finished
+
+    def set_read_back(self, read_back: Callable[[str], Any]) -> None:
+        """Look up ids missing from ``jobs`` and ``submissions`` with ``read_back`` (the log), if they left memory."""
+        self.__dict__["_read_back"] = read_back
+        for name in ("jobs", "submissions"):
+            if name in self.__dict__:
+                self.__dict__[name] = archive.ReadBackTable(self.__dict__[name], read_back)
+
+    def jobs_of(self, task_id: str) -> list[str]:
+        """Every job of a task, in creation order, those that left memory included."""
+        return archive.merged(archive.unpack(self.archived_jobs, task_id), self.task_jobs.get(task_id, []))
+
+    def submissions_of(self, entity_id: str) -> list[str]:
+        """Every submission of an entity, in creation order, those that left memory included."""
+        found = archive.unpack(self.archived_submissions, entity_id)
+        return archive.merged(found, self.entity_submissions.get(entity_id, []))
+
+    def archived_ids(self, table: str) -> list[str]:
+        """The ids of every job (``table`` "jobs") or submission ("submissions") that left memory."""
+        packed = self.archived_jobs if table == "jobs" else self.archived_submissions
+        in_memory = getattr(self, table)  # in memory only: ``in`` would read back
+        return [
+            i for owner in list(packed) for i in archive.unpack(packed, owner) if not dict.__contains__(in_memory, i)
+        ]
+
+    def archived_count(self, table: str) -> int:
+        """How many jobs (``table`` "jobs") or submissions ("submissions") left memory (deleted ones among them)."""
+        packed = self.archived_jobs if table == "jobs" else self.archived_submissions
+        return sum(len(ids) // 16 for prefixes in packed.values() for ids in prefixes.values())
+
+    def take_archived(self) -> list[str]:
+        """The ids that left memory since the last call (the runtime drops their cached aggregates)."""
+        left: list[str] = self.__dict__.pop("_left", [])
+        return left
 
     def next_key(self, key: str) -> str:
         """The natural key of the next incarnation of a shared entity."""

@@ -90,7 +90,11 @@ def _version_deleted(state: CurrentState, r: RecordLike) -> None:
 
 
 def move_version_entities(state: CurrentState, old: str, new: str) -> None:
-    """Every entity of version ``old`` now belongs to version ``new``."""
+    """Every entity of version ``old`` now belongs to version ``new`` (those read back from the log too)."""
+    for name, renamed in state.version_renames.items():
+        if renamed == old:
+            state.version_renames[name] = new
+    state.version_renames[old] = new
     tables: tuple[dict[str, Any], ...] = (
         state.scenarios,
         state.sequences,

@@ -24,6 +24,7 @@ from ledgerflow.projections.checkpoint import (
     seal_problem,
 )
 from ledgerflow.projections.current import CurrentState
+from ledgerflow.runtime.read_back import read_back
 from ledgerflow.storage.eventstore import EventStore
 
 __all__ = ["check_saved_state", "load_saved_state", "save_state"]
@@ -79,7 +80,10 @@ def load_saved_state(store: EventStore, until: int | None = None, *, lazy: bool 
         return state
 
     try:
-        return load_state(names, eager, fetch, refold, position=position, link=store.chain.link_at(position))
+        state = load_state(names, eager, fetch, refold, position=position, link=store.chain.link_at(position))
+        # jobs and submissions that left memory before the checkpoint, as of the position asked for
+        state.set_read_back(lambda entity_id: read_back(store, state, entity_id, until))
+        return state
     except Exception as error:  # a checkpoint only saves time: the log has everything
         log.warning(
             "The checkpoint at position %d cannot be read (%s): folding the log from the start", position, error

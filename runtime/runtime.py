@@ -26,6 +26,7 @@ from ledgerflow.projections.current import CurrentState, ReplayGapError
 from ledgerflow.runtime.checkpoints import load_saved_state, save_state
 from ledgerflow.runtime.fold_progress import FoldProgress, reporting
 from ledgerflow.runtime.metadata import metadata
+from ledgerflow.runtime.read_back import KEEP_FINISHED, read_back
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.eventstore import EventStore
 from ledgerflow.storage.presence import Presence
@@ -45,13 +46,23 @@ CATCH_UP_PAGE = 1_000  # events read per query while catching up
 class Runtime:
     """Everything one process needs to read and write the log."""
 
-    def __init__(self, storage_folder: str, url: str | None = None, *, on_fold: FoldProgress | None = None) -> None:
+    def __init__(
+        self,
+        storage_folder: str,
+        url: str | None = None,
+        keep_finished: int | None = KEEP_FINISHED,
+        *,
+        on_fold: FoldProgress | None = None,
+    ) -> None:
         """Open the log at ``url`` (default: the SQLite file ``events.db`` in ``storage_folder``).
 
+        ``keep_finished``: finished submissions kept in memory with their jobs (None: all); older
+        ones are read back from the log when asked for (``runtime/read_back.py``).
         ``on_fold(done, total)``: told how the start-up's fold of the events after the checkpoint
         goes (the caller shows it; a start-up with nothing to fold does not call it).
         """
         self.storage_folder = Path(storage_folder)
+        self.keep_finished = keep_finished
         self.url = url or f"sqlite:///{self.storage_folder.resolve() / 'events.db'}"
         with ExitStack() as undo:  # a start-up that fails lets go of what it opened
             #: Tells other processes this one has the store open (``compact`` must run alone).
@@ -76,7 +87,7 @@ class Runtime:
 
     # -- start-up -------------------------------------------------------------------------
     def _load_state(self, on_fold: FoldProgress | None = None) -> CurrentState:
-        state = load_saved_state(self.store)
+        state = self.adopt(load_saved_state(self.store))
         self._checkpoint_position = state.position
         end = self.store.max_position()
         long = end - state.position > LONG_FOLD  # e.g. the first start after the projection code changed
@@ -99,6 +110,12 @@ class Runtime:
             log.info("Read the log in %.1f s; %s", time.perf_counter() - start, then)
         return state
 
+    def adopt(self, state: CurrentState) -> CurrentState:
+        """``state`` with this runtime's horizon, reading what left memory back from this log."""
+        state.set_horizon(self.keep_finished)
+        state.set_read_back(lambda entity_id: read_back(self.store, state, entity_id))
+        return state
+
     # -- commands -------------------------------------------------------------------------
     def record(self, *aggregates: Entity, reason: str | None = None) -> Future[list[int]]:
         """Record the new events of ``aggregates`` as one command; its future resolves once they are durable."""
@@ -118,6 +135,9 @@ class Runtime:
             for aggregate in aggregates:
                 self._aggregates[aggregate.id] = aggregate
             future = self.writer.submit(events, meta, rows)
+            left = self.state.take_archived()
+        if left:  # durable with this command (the writer keeps the order): their aggregates are not needed
+            future.add_done_callback(lambda _: self._forget_aggregates(left))
         future.add_done_callback(self._check_committed)
         return future
 
@@ -171,6 +191,7 @@ class Runtime:
                     self.catch_up()
                 for aggregate in aggregates:
                     self._aggregates[aggregate.id] = aggregate
+                self._forget_aggregates(self.state.take_archived())
             return positions
         raise AssertionError("unreachable")
 
@@ -196,6 +217,15 @@ class Runtime:
     def flush(self, timeout: float | None = None) -> None:
         """Wait until every recorded event is durable."""
         self.writer.flush(timeout)
+
+    def _forget_aggregates(self, entity_ids: list[str]) -> None:
+        """Drop the cached aggregates of entities that left the projection, once their events are durable.
+
+        Runs on the writer thread too, so without the lock (which a flushing thread may hold): one
+        ``dict.pop`` each, and a dropped aggregate is rebuilt from the log if asked for again.
+        """
+        for entity_id in entity_ids:
+            self._aggregates.pop(entity_id, None)
 
     # -- other processes ------------------------------------------------------------------
     def _on_committed(self, groups: Iterable[CommittedGroup]) -> None:
@@ -232,6 +262,7 @@ class Runtime:
                             on_record(record.originator_id)
                 self._advance_position()
                 if len(records) < CATCH_UP_PAGE:
+                    self._forget_aggregates(self.state.take_archived())
                     return applied
 
     def resync(self) -> None:

@@ -105,7 +105,7 @@ def scenario_graph(state: CurrentState, scenario_id: str, moment: datetime) -> S
         reason = stale_reason(state, replace(task, skippable=True), _fingerprint(state, task), moment)
         if reason is not None and reason != NEVER_RAN:
             stale_outputs.update(task.output_ids)
-        jobs = state.task_jobs.get(task.id) or []
+        jobs = state.task_jobs.get(task.id) or state.jobs_of(task.id)
         status = state.jobs[jobs[-1]].status if jobs and jobs[-1] in state.jobs else None
         fill = _NONE_FILL if status is None else _STATUS_FILL.get(status, _WAITING_FILL)
         stale = reason is not None and status is not None

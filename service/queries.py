@@ -75,16 +75,26 @@ def get_cycles(source: Source) -> list[Cycle]:
     return _all(source, "cycles", Cycle)
 
 
+def _with_archived(source: Source, table: str, cls: Callable[[str, Source], Any]) -> list[Any]:
+    """Every visible job or submission, oldest first, those read back from the log included."""
+    views = getattr(source.state, table)
+    found = [(view.creation_date, i) for i, view in views.items() if source.visible(view.version)]
+    for entity_id in source.state.archived_ids(table):
+        view = views.get(entity_id)  # read back from the log (None if deleted)
+        if view is not None and source.visible(view.version):
+            found.append((view.creation_date, entity_id))
+    found.sort(key=lambda pair: pair[0])
+    return [cls(i, source) for _, i in found]
+
+
 def get_jobs(source: Source) -> list[Job]:
     """Every visible job, oldest first."""
-    jobs: list[Job] = _all(source, "jobs", Job)
-    return sorted(jobs, key=lambda j: source.state.jobs[j.id].creation_date)
+    return _with_archived(source, "jobs", Job)
 
 
 def get_submissions(source: Source) -> list[Submission]:
     """Every visible submission, oldest first."""
-    subs: list[Submission] = _all(source, "submissions", Submission)
-    return sorted(subs, key=lambda s: source.state.submissions[s.id].creation_date)
+    return _with_archived(source, "submissions", Submission)
 
 
 _SORT_KEYS: dict[str, Callable[[Scenario], Any]] = {
@@ -162,13 +172,13 @@ def get_cycles_scenarios(source: Source) -> dict[Cycle | None, list[Scenario]]:
 
 def get_latest_job(source: Source, task: Task) -> Job | None:
     """The most recent job of a task."""
-    job_ids = source.state.task_jobs.get(task.id)
+    job_ids = source.state.task_jobs.get(task.id) or source.state.jobs_of(task.id)
     return Job(job_ids[-1], source) if job_ids else None
 
 
 def get_latest_submission(source: Source, entity: EntityHandle) -> Submission | None:
     """The most recent submission of an entity."""
-    ids = [s for s in source.state.entity_submissions.get(entity.id, ()) if s in source.state.submissions]
+    ids = [s for s in source.state.submissions_of(entity.id) if s in source.state.submissions]
     return Submission(ids[-1], source) if ids else None
 
 

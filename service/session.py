@@ -16,6 +16,7 @@ from eventsourcing.persistence import IntegrityError
 from ledgerflow.domain.config import Config
 from ledgerflow.domain.errors import ConfigurationError
 from ledgerflow.executor.orchestrator import OrchestratorService
+from ledgerflow.runtime.read_back import KEEP_FINISHED
 from ledgerflow.service.console_log import use_default_log_output
 from ledgerflow.service.notifications import run_progress
 from ledgerflow.service.stores import event_store_url, open_runtime
@@ -23,6 +24,20 @@ from ledgerflow.service.versions.activation import ActiveVersion, activate, peek
 from ledgerflow.storage.datanodes import Backends
 
 log = logging.getLogger("ledgerflow")
+
+
+def _keep_finished_jobs() -> int | None:
+    """``configure_job_executions(keep_finished_jobs=N)``: finished submissions (and their jobs) kept in memory."""
+    value = Config.job_config.properties.get("keep_finished_jobs", KEEP_FINISHED)
+    if value is None:
+        return None
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigurationError(
+            f"JobConfig: keep_finished_jobs must be a whole number of at least 0 (or None: keep all), not {value!r}."
+        )
+    return value
 
 
 class Session:
@@ -36,7 +51,12 @@ class Session:
                 "Cluster mode needs a PostgreSQL event store every worker shares: "
                 'configure_core(event_store="postgresql://...") or LEDGERFLOW_EVENT_STORE, not the SQLite default.'
             )
-        self.runtime = open_runtime(core.storage_folder, core.event_store, on_fold=run_progress.fold_reporter())
+        self.runtime = open_runtime(
+            core.storage_folder,
+            core.event_store,
+            keep_finished=_keep_finished_jobs(),
+            on_fold=run_progress.fold_reporter(),
+        )
         self.backends = Backends(self.runtime.blobs)
         self.orchestrator: OrchestratorService | None = None
         self.started = False

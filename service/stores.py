@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ledgerflow.projections.checkpoint import checkpoint_name
 from ledgerflow.runtime.fold_progress import FoldProgress
+from ledgerflow.runtime.read_back import KEEP_FINISHED
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.errors import ChainBroken
@@ -46,6 +47,7 @@ def open_runtime(
     *,
     create: bool = True,
     on_fold: FoldProgress | None = None,
+    keep_finished: int | None = KEEP_FINISHED,
 ) -> Runtime:
     """The log opened read-write (``create=False``: an existing one only; a clear error otherwise).
 
@@ -63,7 +65,7 @@ def open_runtime(
             f"The event store {store.where} does not match its hash chain ({finding.message}): it is not opened "
             "for writing. Run `ledgerflow audit verify` for details."
         )
-    return Runtime(str(storage_folder), url, on_fold=on_fold)
+    return Runtime(str(storage_folder), url, keep_finished, on_fold=on_fold)
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from ledgerflow.projections.compare import state_differences
 from ledgerflow.projections.current import CurrentState
 from ledgerflow.runtime.checkpoints import load_saved_state, save_state
 from ledgerflow.runtime.fold_progress import FoldProgress, reporting
+from ledgerflow.runtime.read_back import KEEP_FINISHED
 from ledgerflow.service import session
 from ledgerflow.storage.codec import Record
 from ledgerflow.storage.eventstore import EventStore
@@ -60,11 +61,18 @@ class ReplayReport:
 
 
 def rebuild(
-    store: EventStore, position: int | None = None, progress: FoldProgress | None = None
+    store: EventStore,
+    position: int | None = None,
+    progress: FoldProgress | None = None,
+    keep_finished: int | None = KEEP_FINISHED,
 ) -> tuple[CurrentState, int]:
-    """The projection folded from position 0 up to ``position`` (default: the end); and the events folded."""
+    """The projection folded from position 0 up to ``position`` (default: the end); and the events folded.
+
+    ``keep_finished``: the horizon of finished submissions kept in memory, as the live state has it.
+    """
     until = store.max_position() if position is None else position
     state = CurrentState()
+    state.set_horizon(keep_finished)
     records: Iterable[Record] = store.iter_records(after=0, until=until, page=5000)
     count = state.apply_all(records if progress is None else reporting(records, 0, until, progress))
     state.position = until
@@ -79,13 +87,13 @@ def replay(verify: bool = True) -> ReplayReport:
         runtime.catch_up()
         live = runtime.state
         start = time.perf_counter()
-        rebuilt, count = rebuild(runtime.store, live.position)
+        rebuilt, count = rebuild(runtime.store, live.position, keep_finished=runtime.keep_finished)
         report = ReplayReport(rebuilt.position, count, time.perf_counter() - start)
         if verify:
             report.compared_with = "live state"
             report.differences = state_differences(live, rebuilt)
         else:
-            runtime.state = rebuilt
+            runtime.state = runtime.adopt(rebuilt)
             save_state(runtime.store, rebuilt)
     return report
 
@@ -103,6 +111,7 @@ def replay_store(store: EventStore, verify: bool = True, progress: FoldProgress 
     report = ReplayReport(position, count, time.perf_counter() - start)
     if verify:
         loaded = load_saved_state(store, until=position)
+        loaded.set_horizon(KEEP_FINISHED)
         report.compared_with = (
             "checkpoint + log tail" if loaded.position else "state a start-up folds (no checkpoint yet: from 0)"
         )

@@ -68,8 +68,8 @@ class _Deletion:
 
     def jobs_and_submissions_of(self, entity_ids: set[str]) -> list[str]:
         state = self.runtime.state
-        subs = [s for entity_id in entity_ids for s in state.entity_submissions.get(entity_id, ())]
-        jobs = [j for entity_id in entity_ids for j in state.task_jobs.get(entity_id, ())]
+        subs = [s for entity_id in entity_ids for s in state.submissions_of(entity_id) if s in state.submissions]
+        jobs = [j for entity_id in entity_ids for j in state.jobs_of(entity_id) if j in state.jobs]
         jobs += [j for s in subs for j in state.submissions[s].job_ids if j in state.jobs and j not in jobs]
         return jobs + subs
 
@@ -165,6 +165,10 @@ def delete_version_entities(runtime: Runtime, version: str, keep: Collection[str
             state.cycles,
         ):
             deletion.add([e for e, view in table.items() if view.version == version and e not in keep])
+        for name in ("jobs", "submissions"):  # those that left memory, read back from the log
+            table = getattr(state, name)
+            left = [(e, table.get(e)) for e in state.archived_ids(name) if e not in keep]
+            deletion.add([e for e, view in left if view is not None and view.version == version])
         return deletion.aggregates()
 
     runtime.command(plan, reason=f"clean entities of version {version}")

@@ -147,7 +147,7 @@ def entity_page(view: Source, reader: Reader, entity_id: str) -> dict[str, Any]:
         record = getattr(state, table).get(entity_id)
         if record is not None:
             facts = {name: getattr(record, name) for name in record.__slots__ if not name.startswith("_")}
-            live = reader.live().state.task_jobs.get(entity_id, []) if table == "tasks" else []
+            live = reader.live().state.jobs_of(entity_id) if table == "tasks" else []
             jobs = existing(view, "jobs", live)
             return {
                 "entity_id": entity_id,

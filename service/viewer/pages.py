@@ -47,6 +47,14 @@ def _recent(values: Any, count: int, skip: int = 0) -> list[Any]:
     return list(reversed(items[max(end - count, 0) : max(end, 0)]))
 
 
+def _left_memory(state: Any, count: int) -> list[Any]:
+    """The latest ``count`` submissions that left memory, oldest first, when memory holds fewer than that."""
+    if len(state.submissions) >= count:
+        return []
+    ids = sorted(state.archived_ids("submissions"), key=lambda i: i.rsplit("_", 1)[-1])[-count:]
+    return [view for view in map(state.submissions.get, ids) if view is not None]
+
+
 def overview(view: Source, reader: Reader, page: int) -> dict[str, Any]:
     """Versions, cycles, recent scenarios and submissions, and the audit state."""
     state = view.state
@@ -57,8 +65,8 @@ def overview(view: Source, reader: Reader, page: int) -> dict[str, Any]:
             "scenarios": _recent(state.scenarios.values(), PAGE_SIZE, page * PAGE_SIZE),
             "scenario_count": len(state.scenarios),
             "more": (page + 1) * PAGE_SIZE < len(state.scenarios),
-            "submissions": _recent(state.submissions.values(), 20),
-            "submission_count": len(state.submissions),
+            "submissions": _recent([*_left_memory(state, 20), *state.submissions.values()], 20),
+            "submission_count": len(state.submissions) + state.archived_count("submissions"),
         }
     scenarios = recent_created(reader, view, "scenarios", PAGE_SIZE + 1, page * PAGE_SIZE)
     return context | {
@@ -88,11 +96,9 @@ def scenario_page(view: Source, reader: Reader, links: Links, scenario_id: str) 
     for task_id in record.task_ids:
         task = state.tasks.get(task_id)
         if task is not None:
-            jobs = state.task_jobs.get(task_id) or []
+            jobs = state.task_jobs.get(task_id) or state.jobs_of(task_id)
             tasks.append((task, state.jobs.get(jobs[-1]) if jobs else None))
-    submissions = [
-        state.submissions[s] for s in state.entity_submissions.get(scenario_id, []) if s in state.submissions
-    ]
+    submissions = [state.submissions[s] for s in state.submissions_of(scenario_id) if s in state.submissions]
     with reader.lock:
         own = [e for e in _own_events(reader, scenario_id) if e.position <= view.state.position]
     return {

@@ -53,9 +53,9 @@ def family_state(reader: Reader, view: Any, scenario_id: str) -> CurrentState:
         task = past.tasks.get(task_id)
         if task is not None:
             ids.update(task.input_ids, task.output_ids)
-        ids.update(live.task_jobs.get(task_id, ()))
+        ids.update(live.jobs_of(task_id))
     for entity_id in [scenario_id, *scenario.sequence_ids, *scenario.task_ids]:
-        ids.update(live.entity_submissions.get(entity_id, ()))
+        ids.update(live.submissions_of(entity_id))
     position = view.position
     with reader.lock:
         records: dict[int, Record] = {r.position: r for r in reader.store.events_with_prefix("VERSION_", position)}

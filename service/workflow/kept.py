@@ -24,7 +24,7 @@ def kept_by_workflows(state: CurrentState, version: str) -> set[str]:
             task = state.tasks.get(task_id)
             if task is not None:
                 kept.update((task_id, *task.input_ids, *task.output_ids))
-    jobs = {j for t in list(kept) for j in state.task_jobs.get(t, ())}
+    jobs = {j for t in list(kept) for j in state.jobs_of(t)}
     submissions = {state.jobs[j].submission_id for j in jobs if j in state.jobs}
-    submissions.update(s for e in list(kept) for s in state.entity_submissions.get(e, ()))
+    submissions.update(s for e in list(kept) for s in state.submissions_of(e))
     return kept | jobs | submissions

@@ -70,7 +70,7 @@ def _visible(state: CurrentState, version: str | None) -> tuple[frozenset[str], 
 
 def _resumes(state: CurrentState, scenario_id: str) -> bool:
     """Whether the scenario's last submission reused every valid output (a workflow's run does)."""
-    submissions = state.entity_submissions.get(scenario_id) or []
+    submissions = state.entity_submissions.get(scenario_id) or state.submissions_of(scenario_id)
     last = state.submissions.get(submissions[-1]) if submissions else None
     return bool(last is not None and last.properties.get("resume"))
 

@@ -54,6 +54,7 @@ def rebuilt() -> CurrentState:
     runtime.flush()
     runtime.catch_up()
     state = CurrentState()
+    state.set_horizon(runtime.keep_finished)  # the same horizon of finished submissions kept in memory
     state.apply_all(runtime.store.iter_records())
     return state
 
@@ -61,12 +62,15 @@ def rebuilt() -> CurrentState:
 class ApiCalls(RuleBasedStateMachine):
     """Random sequences of public API calls."""
 
+    keep_finished_jobs: int | None = 10_000
+
     @initialize()
     def start(self) -> None:
         self._dir = fresh_directory()
         self._dir.__enter__()
         session.close()
         self.configs = configure()
+        Config.configure_job_executions(mode="development", keep_finished_jobs=self.keep_finished_jobs)
         lf.Orchestrator().run()
         self.scenarios: list[lf.Scenario] = []
 
@@ -122,6 +126,31 @@ TestApiCalls = ApiCalls.TestCase
 TestApiCalls.settings = settings(
     max_examples=20, stateful_step_count=12, deadline=None, suppress_health_check=list(HealthCheck)
 )
+
+
+class ApiCallsWithAShortHorizon(ApiCalls):
+    """The same calls, every finished submission but the last leaving memory (read back from the log)."""
+
+    keep_finished_jobs = 1
+
+    @invariant()
+    def reads_equal_those_of_a_state_that_keeps_everything(self) -> None:
+        if not hasattr(self, "configs"):
+            return
+        runtime = session.current().runtime
+        everything = CurrentState()
+        everything.apply_all(runtime.store.iter_records())
+        assert sorted(j.id for j in lf.get_jobs()) == sorted(everything.jobs)
+        assert sorted(s.id for s in lf.get_submissions()) == sorted(everything.submissions)
+        for table in ("jobs", "submissions"):
+            read = getattr(runtime.state, table)
+            assert all(read[i] == view for i, view in getattr(everything, table).items())
+        for task_id in everything.tasks:
+            assert runtime.state.jobs_of(task_id) == everything.task_jobs.get(task_id, [])
+
+
+TestApiCallsWithAShortHorizon = ApiCallsWithAShortHorizon.TestCase
+TestApiCallsWithAShortHorizon.settings = TestApiCalls.settings
 
 
 def test_a_restarted_process_finds_everything_as_it_was(tmp_path: Path) -> None:
