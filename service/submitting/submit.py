@@ -18,6 +18,9 @@ from ledgerflow.domain.job import Job as JobAggregate
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
 from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.executor.admission import check_before_submit
+from ledgerflow.executor.dispatcher import node_ready
+from ledgerflow.executor.schedule import Schedule
+from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import TaskView
 from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.skip import skipped_at_submission
@@ -78,20 +81,33 @@ def _run_order(tasks: Mapping[str, TaskView], task_ids: list[str]) -> list[str]:
     return order
 
 
+def _first_statuses(
+    state: CurrentState, tasks: Mapping[str, TaskView], order: list[str], skipped: Mapping[str, str]
+) -> dict[str, tuple[Status, str | None]]:
+    """The status each job not skipped starts in, by task id: PENDING or BLOCKED, as its run judges it."""
+    jobs = [(t, t, Status.SKIPPED if t in skipped else Status.SUBMITTED) for t in order]
+    nodes = {t: TaskNode(t, tasks[t].input_ids, tasks[t].output_ids) for t in order}
+    changes = Schedule.of(jobs, nodes).unblocked(lambda node_id: node_ready(state, node_id))
+    return {change.job_id: (change.status, change.reason) for change in changes}
+
+
 def create_submission(
     entity: EntityHandle,
     force: bool | Collection[str],
     properties: dict[str, Any],
     new_id: str | None = None,
     only: Collection[str] | None = None,
+    judge: bool = False,
 ) -> list[str]:
-    """Record a submission of ``entity`` and a job per task, in run order; the ids of the jobs skipped at once.
+    """Record a submission of ``entity`` and a job per task, in run order; the ids of the jobs not created SUBMITTED.
 
     ``force``: True for every job, or the config ids of the tasks to force. Files of its data nodes
     edited outside ledgerflow are recorded first, so the jobs' skip decisions see them. ``new_id``:
     the submission's id, when the caller chose (and claimed) it beforehand. A job whose outputs are
     up to date and that nothing in the submission can change is created SKIPPED
     (``skipped_at_submission``). ``only``: the ids of the tasks to submit, when not all of them.
+    ``judge``: an orchestrator runs the submission next, so each other job is created PENDING or
+    BLOCKED as its run would judge it first (one event per job instead of two).
     """
     entity._writable()  # an entity of an as_of view cannot be submitted
     current = session.for_writing()
@@ -108,6 +124,7 @@ def create_submission(
     with acting_as(correlation_id=new_id), runtime.lock:
         resume = bool(properties.get("resume"))
         skipped = skipped_at_submission(runtime.state, [tasks[t] for t in order], forced, resume, datetime.now())
+        judged = _first_statuses(runtime.state, tasks, order, skipped) if judge else {}
         jobs = [
             JobAggregate.submitted(
                 id=job_id(tasks[t].config_id),
@@ -117,6 +134,7 @@ def create_submission(
                 force=t in forced,
                 version=current.version.name,
                 skipped=skipped.get(t),
+                judged=judged.get(t),
             )
             for t in order
         ]
@@ -129,10 +147,10 @@ def create_submission(
             properties=properties,
             version=current.version.name,
         )
-        if skipped:
+        if skipped or judged:
             submission.update_status(aggregate_status(job.status for job in jobs))
         runtime.record(submission, *jobs, reason="submit")
-    return [job.id for job in jobs if job.status is Status.SKIPPED]
+    return [job.id for job in jobs if job.status is not Status.SUBMITTED]
 
 
 def submit(
@@ -160,7 +178,7 @@ def submit(
     if service is not None:
         service.claim(new_id)  # before it is recorded: no other process may start it
     try:
-        skipped = create_submission(entity, force, dict(properties), new_id, only_tasks)
+        judged = create_submission(entity, force, dict(properties), new_id, only_tasks, judge=service is not None)
     except BaseException:
         if service is not None:
             service.claimed.discard(new_id)
@@ -169,7 +187,7 @@ def submit(
     submission = Submission(new_id, entity._source)
     hooks = list(callbacks or [])
     if service is None:
-        _announce(entity._source, new_id, skipped, hooks)
+        _announce(entity._source, new_id, judged, hooks)
         log.warning(
             "The orchestrator is not running: submission %s is recorded and its jobs will run when "
             "Orchestrator().run() is called.",
@@ -186,7 +204,7 @@ def submit(
 
         service.listeners.append(relay)
     try:
-        for job in skipped:
+        for job in judged:  # their first status change is in their creation
             service.notify(new_id, job)
         service.dispatch(new_id)
         if wait and not service.synchronous:
