@@ -28,7 +28,8 @@ def wait_for(
             raise NonExistingEntity(f"{submission_id} does not exist (it may have been deleted).")
         jobs = runtime.state.jobs
         if all(jobs[j].status.is_finished for j in view.job_ids if j in jobs):
-            runtime.flush()
+            # Not urgent: a program waiting for each of many submissions would force a commit per wait.
+            runtime.flush(urgent=False)
             return True
         now = time.monotonic()
         if deadline is not None and now >= deadline:

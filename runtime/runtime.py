@@ -185,9 +185,9 @@ class Runtime:
             raise NonExistingEntity(f"{entity_id} is not a {cls.__name__}.")
         return found
 
-    def flush(self, timeout: float | None = None) -> None:
-        """Wait until every recorded event is durable."""
-        self.writer.flush(timeout)
+    def flush(self, timeout: float | None = None, *, urgent: bool = True) -> None:
+        """Wait until every recorded event is durable (``urgent=False``: at the writer's pace, see ``flush``)."""
+        self.writer.flush(timeout, urgent=urgent)
 
     # -- other processes ------------------------------------------------------------------
     def _on_committed(self, groups: Iterable[CommittedGroup]) -> None:
