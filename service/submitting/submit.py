@@ -6,6 +6,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import anyio
@@ -97,7 +98,7 @@ def create_submission(
     properties: dict[str, Any],
     new_id: str | None = None,
     only: Collection[str] | None = None,
-    judge: bool = False,
+    claim: Callable[[], object] | None = None,
 ) -> list[str]:
     """Record a submission of ``entity`` and a job per task, in run order; the ids of the jobs not created SUBMITTED.
 
@@ -106,8 +107,9 @@ def create_submission(
     the submission's id, when the caller chose (and claimed) it beforehand. A job whose outputs are
     up to date and that nothing in the submission can change is created SKIPPED
     (``skipped_at_submission``). ``only``: the ids of the tasks to submit, when not all of them.
-    ``judge``: an orchestrator runs the submission next, so each other job is created PENDING or
-    BLOCKED as its run would judge it first (one event per job instead of two).
+    ``claim``: this process's orchestrator runs the submission next; called (to claim it) just
+    before it is recorded, unless no job is left to run. Each job not skipped is then created
+    PENDING or BLOCKED, as its run would judge it first (one event per job instead of two).
     """
     entity._writable()  # an entity of an as_of view cannot be submitted
     current = session.for_writing()
@@ -124,7 +126,8 @@ def create_submission(
     with acting_as(correlation_id=new_id), runtime.lock:
         resume = bool(properties.get("resume"))
         skipped = skipped_at_submission(runtime.state, [tasks[t] for t in order], forced, resume, datetime.now())
-        judged = _first_statuses(runtime.state, tasks, order, skipped) if judge else {}
+        left = claim is not None and len(skipped) < len(order)  # jobs to run: claimed, judged
+        judged = _first_statuses(runtime.state, tasks, order, skipped) if left else {}
         jobs = [
             JobAggregate.submitted(
                 id=job_id(tasks[t].config_id),
@@ -149,6 +152,8 @@ def create_submission(
         )
         if skipped or judged:
             submission.update_status(aggregate_status(job.status for job in jobs))
+        if left and claim is not None:
+            claim()  # before it is recorded: no other process may start it
         runtime.record(submission, *jobs, reason="submit")
     return [job.id for job in jobs if job.status is not Status.SUBMITTED]
 
@@ -175,10 +180,9 @@ def submit(
     check_before_submit(session.for_writing().runtime.state, _tasks_of(entity, only_tasks)[1])
     service = session.running_service()
     new_id = submission_id()
-    if service is not None:
-        service.claim(new_id)  # before it is recorded: no other process may start it
+    claim = None if service is None else partial(service.claim, new_id)
     try:
-        judged = create_submission(entity, force, dict(properties), new_id, only_tasks, judge=service is not None)
+        judged = create_submission(entity, force, dict(properties), new_id, only_tasks, claim)
     except BaseException:
         if service is not None:
             service.claimed.discard(new_id)
