@@ -1,8 +1,9 @@
 """The Job aggregate: one execution of a task inside a submission.
 
-A job is created SUBMITTED, or SKIPPED when the decision is already known at submission (its
-outputs are up to date and nothing in the submission can change its inputs): then one event says
-both that it was submitted and why it was skipped.
+A job is created SUBMITTED, or in the status its submission already judged it to be in: SKIPPED
+when its outputs are up to date and nothing in the submission can change its inputs, PENDING when
+its inputs are ready, BLOCKED when it waits for them. Then one event says both that it was
+submitted and its first status (with its reason).
 
 Its events are explicit classes rather than ``@event`` methods: a submission creates and moves
 many jobs at once, and the decorator's argument matching would cost more than the rest of each
@@ -41,7 +42,7 @@ class Job(Entity):
 
     @dataclass(frozen=True)  # as the metaclass makes it: said again for type checkers
     class Created(Entity.Created):
-        """A job was submitted; ``status`` SKIPPED (with its ``reason``) when it was skipped at once."""
+        """A job was submitted; ``status`` (with its ``reason``) the first one it was judged to be in."""
 
         TOPIC = JobTopics.CREATED
         class_version = 2
@@ -95,8 +96,13 @@ class Job(Entity):
         force: bool,
         version: str,
         skipped: str | None = None,
+        judged: tuple[Status, str | None] | None = None,
     ) -> Job:
-        """A new job of ``task_id`` in a submission; ``skipped``: why it is SKIPPED from the start."""
+        """A new job of ``task_id`` in a submission; ``skipped``: why it is SKIPPED from the start.
+
+        ``judged``: the status (PENDING or BLOCKED) and reason it starts in instead of SUBMITTED.
+        """
+        status, reason = (Status.SKIPPED, skipped) if skipped is not None else judged or (Status.SUBMITTED, None)
         created = cls.Created(
             originator_id=id,
             originator_version=cls.INITIAL_VERSION,
@@ -107,8 +113,8 @@ class Job(Entity):
             submit_entity_id=submit_entity_id,
             force=force,
             version=version,
-            status=int(Status.SUBMITTED if skipped is None else Status.SKIPPED),
-            reason=skipped,
+            status=int(status),
+            reason=reason,
         )
         job = created.mutate(None)
         job.pending_events.append(created)

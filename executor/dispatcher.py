@@ -37,6 +37,7 @@ from ledgerflow.executor.retries import Change, after_failure
 from ledgerflow.executor.runners import Runner
 from ledgerflow.executor.schedule import Schedule
 from ledgerflow.executor.specs import job_spec
+from ledgerflow.projections.current import CurrentState
 from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.runtime import Runtime
 from ledgerflow.runtime.skip import Decision, decide
@@ -45,6 +46,12 @@ log = logging.getLogger("ledgerflow")
 
 JobCallback = Callable[[str], None]
 ORCHESTRATOR_LOST = "orchestrator lost: the process running the submission stopped while the job was running"
+
+
+def node_ready(state: CurrentState, node_id: str) -> bool:
+    """Whether a job can read a data node now: it has data and no editor holds its lock."""
+    node = state.data_nodes.get(node_id)
+    return node is not None and bool(node.edits) and not node.locked
 
 
 def schedule_of(runtime: Runtime, submission_id: str) -> Schedule:
@@ -78,8 +85,7 @@ class SubmissionRun:
 
     # -- what the schedule needs from the projection -----------------------------------------
     def _node_ready(self, node_id: str) -> bool:
-        node = self.runtime.state.data_nodes.get(node_id)
-        return node is not None and bool(node.edits) and not node.locked
+        return node_ready(self.runtime.state, node_id)
 
     def _unblocked(self, candidates: list[str] | None = None, written: Sequence[str] = ()) -> list[Change]:
         return self.schedule.unblocked(self._node_ready, candidates, written)

@@ -156,14 +156,17 @@ class OrchestratorService:
 
         False when another process runs the submission.
         """
-        if not self.claim(submission_id):
-            return False
-        if self._all_finished(submission_id):  # e.g. every job skipped at submission
-            if Config.job_config.is_cluster:  # workers may have ended the jobs after this submission's process died
-                settle(self.runtime, submission_id)
-            self._release(submission_id)
+        cluster = Config.job_config.is_cluster
+        if not cluster and self._all_finished(submission_id):  # e.g. every job skipped at submission:
+            self._release(submission_id)  # nothing to run, so no claim to take (two system calls)
             if self.synchronous:
                 self.runtime.flush()
+            return True
+        if not self.claim(submission_id):
+            return False
+        if self._all_finished(submission_id):
+            settle(self.runtime, submission_id)  # workers may have ended the jobs after this submission's process died
+            self._release(submission_id)
             return True
         if self.synchronous:
             try:

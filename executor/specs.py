@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledgerflow.domain.config import Config
+from ledgerflow.domain.config.accessors import configured
+from ledgerflow.domain.config.layer import TASK
 from ledgerflow.executor.jobspec import InputSpec, JobSpec
 from ledgerflow.executor.timeouts import job_timeout
 from ledgerflow.projections.current import CurrentState
@@ -20,7 +21,7 @@ def job_spec(state: CurrentState, job_id: str) -> JobSpec:
         edit = view.edits[-1]
         inputs.append(InputSpec(node_spec(view), edit.content_hash, edit.location))
     outputs = [node_spec(state.data_nodes[dn_id]) for dn_id in task.output_ids]
-    config = Config.tasks.get(task.config_id)
+    config = configured(TASK, task.config_id)
     function: Any = config.function if config is not None and config.function is not None else task.function
     timeout = job_timeout(task.config_id, task.properties)
     return JobSpec(job_id, task.config_id, function, inputs, outputs, timeout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from ledgerflow.domain.errors import NonExistingEntity
@@ -20,15 +21,39 @@ def wait_for(
     ``service``: this process's orchestrator, if it runs (a submission it runs needs no reading of
     the log). When it returns True, the submission's events are durable in the log.
     """
+    changed = threading.Event()
+
+    def on_change(changed_submission: str, _job_id: str) -> None:
+        if changed_submission == submission_id:
+            changed.set()
+
+    if service is not None:  # woken by this process's runs at each change, not by a timer
+        service.listeners.append(on_change)
+    try:
+        return _wait(runtime, service, submission_id, timeout, changed)
+    finally:
+        if service is not None:
+            service.listeners.remove(on_change)
+
+
+def _wait(
+    runtime: Runtime,
+    service: OrchestratorService | None,
+    submission_id: str,
+    timeout: float | None,
+    changed: threading.Event,
+) -> bool:
     deadline = None if timeout is None else time.monotonic() + timeout
     delay, last_catch_up = 0.001, time.monotonic()
     while True:
+        changed.clear()
         view = runtime.state.submissions.get(submission_id)
         if view is None:
             raise NonExistingEntity(f"{submission_id} does not exist (it may have been deleted).")
         jobs = runtime.state.jobs
         if all(jobs[j].status.is_finished for j in view.job_ids if j in jobs):
-            runtime.flush()
+            # Not urgent: a program waiting for each of many submissions would force a commit per wait.
+            runtime.flush(urgent=False)
             return True
         now = time.monotonic()
         if deadline is not None and now >= deadline:
@@ -36,5 +61,5 @@ def wait_for(
         if (service is None or submission_id not in service.runs) and now - last_catch_up >= CATCH_UP_SECONDS:
             runtime.catch_up()
             last_catch_up = now
-        time.sleep(delay if deadline is None else max(0.0, min(delay, deadline - now)))
+        changed.wait(delay if deadline is None else max(0.0, min(delay, deadline - now)))
         delay = min(delay * 2, 0.05)

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from ledgerflow.domain.config import Config, DataNodeConfig
+from ledgerflow.domain.config import DataNodeConfig
+from ledgerflow.domain.config.accessors import configured
+from ledgerflow.domain.config.layer import DATA_NODE
 from ledgerflow.domain.config.templates import resolve as resolve_template
 from ledgerflow.domain.datanode import DataNode
 from ledgerflow.domain.entity import Entity
@@ -44,7 +46,7 @@ def recorded_properties(config: DataNodeConfig) -> dict[str, Any]:
 
 def node_spec(view: DataNodeView) -> NodeSpec:
     """The backend's view of a node: live config properties (functions included) when known."""
-    config = Config.data_nodes.get(view.config_id)
+    config = configured(DATA_NODE, view.config_id)
     properties = dict(config.properties) if config is not None else dict(view.properties)
     # the node's own path wins: a node created under another config (an older version) keeps its file
     for key in ("path", "default_path"):
@@ -95,7 +97,7 @@ def initial_writes(runtime: Runtime, nodes: list[DataNode], backends: Backends) 
     """Write default data (or record an existing user file) for freshly created nodes."""
     now = datetime.now()
     for node in nodes:
-        config = Config.data_nodes.get(node.config_id)
+        config = configured(DATA_NODE, node.config_id)
         if config is None:
             continue
         path = config.properties.get("path") or config.properties.get("default_path")

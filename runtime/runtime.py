@@ -214,9 +214,9 @@ class Runtime:
             raise NonExistingEntity(f"{entity_id} is not a {cls.__name__}.")
         return found
 
-    def flush(self, timeout: float | None = None) -> None:
-        """Wait until every recorded event is durable."""
-        self.writer.flush(timeout)
+    def flush(self, timeout: float | None = None, *, urgent: bool = True) -> None:
+        """Wait until every recorded event is durable (``urgent=False``: at the writer's pace, see ``flush``)."""
+        self.writer.flush(timeout, urgent=urgent)
 
     def _forget_aggregates(self, entity_ids: list[str]) -> None:
         """Drop the cached aggregates of entities that left the projection, once their events are durable.

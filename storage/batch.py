@@ -3,8 +3,10 @@
 ``executemany`` runs one SQLite step per row, and every step lets go of the GIL and takes it
 back; while another thread is busy (the orchestrator running jobs), each take-back waits for
 that thread, so 400 rows could take half a second. A ``VALUES (…), (…), …`` list is one step.
-Chunks are 256 rows, then powers of two for the rest: few distinct statements, all of them
-kept prepared by the driver's statement cache.
+Chunks are 256 rows, then powers of two for the rest down to ``EXACT`` rows, which go in one
+statement of their size: few distinct statements, all of them kept prepared by the driver's
+statement cache, and one statement for the small batches of a busy process (each statement
+hands the GIL over and back, which costs up to a switch interval while another thread computes).
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-__all__ = ["CHUNK", "insert_values"]
+__all__ = ["CHUNK", "EXACT", "insert_values"]
 
 CHUNK = 256
+EXACT = 32
 
 
 class Cursor(Protocol):
@@ -24,11 +27,14 @@ class Cursor(Protocol):
 
 
 def chunk_sizes(count: int) -> list[int]:
-    """How ``count`` rows are split: full chunks, then the binary digits of the rest."""
+    """How ``count`` rows are split: full chunks, then the binary digits of the rest down to ``EXACT``."""
     sizes = [CHUNK] * (count // CHUNK)
     rest = count % CHUNK
     bit = CHUNK // 2
     while rest:
+        if rest <= EXACT:
+            sizes.append(rest)
+            break
         if rest >= bit:
             sizes.append(bit)
             rest -= bit

@@ -33,6 +33,7 @@ __all__ = [
     "ChainReport",
     "Finding",
     "extend_chain",
+    "last_link_query",
     "link_of",
     "verify",
 ]
@@ -67,15 +68,31 @@ class Cursor(batch.Cursor, Protocol):
     def fetchone(self) -> Any: ...
 
 
+def last_link_query(table: str) -> str:
+    """The SQL of the chain's last link (a scalar subquery, so it can join another query)."""
+    return f"(SELECT link FROM {table} ORDER BY position DESC LIMIT 1)"
+
+
 def extend_chain(
-    cursor: Cursor, table: str, rows: Sequence[StoredRow], positions: Sequence[int], placeholder: str = "?"
+    cursor: Cursor,
+    table: str,
+    rows: Sequence[StoredRow],
+    positions: Sequence[int],
+    placeholder: str = "?",
+    last: bytes | Literal[False] | None = False,
 ) -> None:
-    """Insert the links of freshly inserted ``rows`` (inside their transaction, under its write lock)."""
+    """Insert the links of freshly inserted ``rows`` (inside their transaction, under its write lock).
+
+    ``last``: the chain's last link before them, when the caller read it under the same lock
+    (None: the chain is empty); else it is read here.
+    """
     if not rows:
         return
-    cursor.execute(f"SELECT link FROM {table} ORDER BY position DESC LIMIT 1")
-    last = cursor.fetchone()
-    previous = bytes(last[0] if isinstance(last, tuple) else last["link"]) if last is not None else GENESIS
+    if last is False:
+        cursor.execute(f"SELECT link FROM {table} ORDER BY position DESC LIMIT 1")
+        found = cursor.fetchone()
+        last = None if found is None else found[0] if isinstance(found, tuple) else found["link"]
+    previous = bytes(last) if last is not None else GENESIS
     links = []
     for (originator_id, version, topic, state), position in zip(rows, positions, strict=True):
         previous = link_of(previous, position, originator_id, version, topic, bytes(state))

@@ -9,8 +9,8 @@ Differences from ``eventsourcing.sqlite`` (selected with ``PERSISTENCE_MODULE =
   (busy timeout) instead of failing with "database is locked" when another process commits
   between its first read and its first write;
 - events are inserted with multi-row ``VALUES`` statements (``batch.py``); their positions
-  (rowids) are computed from ``MAX(rowid)`` taken under the write lock and checked against
-  ``last_insert_rowid()``;
+  (rowids) are computed from ``MAX(rowid)``, read under the write lock in the same statement as the
+  hash chain's last link, and checked against ``last_insert_rowid()``;
 - their hash-chain links (``chain.py``) and entity index rows (``entity_index.py``) are inserted
   in the same transaction;
 - the transaction that creates the tables also stamps the file as a ledgerflow database;
@@ -40,7 +40,7 @@ from eventsourcing.utils import Environment, EnvType
 
 from ledgerflow.storage.batch import insert_values
 from ledgerflow.storage.chain import TABLE as CHAIN_TABLE
-from ledgerflow.storage.chain import extend_chain
+from ledgerflow.storage.chain import extend_chain, last_link_query
 from ledgerflow.storage.codec import StoredRow
 from ledgerflow.storage.entity_index import TABLE as INDEX_TABLE
 from ledgerflow.storage.entity_index import extend_index
@@ -50,6 +50,8 @@ from ledgerflow.storage.sqlite_file import APPLICATION_ID, SCHEMA_VERSION
 __all__ = ["LedgerSQLiteFactory", "LedgerSQLiteRecorder"]
 
 Row = tuple[int, str, int, str, bytes]
+#: Prepared statements kept per connection: every ``VALUES`` size of ``batch.py`` and the rest.
+STATEMENT_CACHE = 256
 
 
 class _ImmediateTransaction(SQLiteTransaction):
@@ -84,7 +86,7 @@ class _Pool(SQLiteConnectionPool):
                 uri=True,
                 check_same_thread=False,
                 isolation_level=None,
-                cached_statements=True,
+                cached_statements=STATEMENT_CACHE,
                 timeout=self.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT,
             )
         except sqlite3.Error as error:
@@ -150,19 +152,20 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_rows(self, c: SQLiteCursor, rows: Sequence[StoredRow]) -> list[int]:
         if not rows:
             return []
-        c.execute(self.select_max_notification_id_statement)
-        before = c.fetchone()[0] or 0
-        insert_values(c, f"INSERT INTO {self.events_table_name}", rows)
-        c.execute("SELECT last_insert_rowid()")
-        last = c.fetchone()[0]
+        table = self.events_table_name
+        # One statement for both (each statement hands the GIL over twice; see batch.py).
+        c.execute(f"SELECT (SELECT MAX(rowid) FROM {table}), {last_link_query(CHAIN_TABLE)}")
+        before, link = c.fetchone()
+        before = before or 0
+        insert_values(c, f"INSERT INTO {table}", rows)
+        last: int = c.sqlite_cursor.lastrowid or 0  # last_insert_rowid() of the INSERT just run
         if last - before == len(rows):
             positions = list(range(before + 1, last + 1))
         else:
             # Rowids are not max+1 only near 2**63; ask the table then.
-            table = self.events_table_name
             c.execute(f"SELECT rowid FROM {table} WHERE rowid>? ORDER BY rowid", (before,))
             positions = [row[0] for row in c.fetchall()]
-        extend_chain(c, CHAIN_TABLE, rows, positions)  # the links commit with their events
+        extend_chain(c, CHAIN_TABLE, rows, positions, last=link)  # the links commit with their events
         extend_index(c, INDEX_TABLE, rows, positions)  # and so do their entity index rows
         return positions
 

@@ -9,7 +9,7 @@ other database error fails every command of the batch.
 The writer lingers up to ``linger`` seconds (default 5 ms) after the first queued command so that
 a burst of small commands shares one transaction, one fsync and one thread switch; a ``flush()``
 (or a full batch, or closing) ends the wait at once, so a caller that needs durability never
-waits for the timer.
+waits for the timer; ``flush(urgent=False)`` lets it run (for callers that wait in a loop).
 
 ``on_committed`` runs on the writer thread after each commit and before the futures resolve,
 so a projection it updates already shows the events when a command's future completes.
@@ -109,19 +109,26 @@ class GroupCommitWriter:
                 self._work.notify()
         return future
 
-    def flush(self, timeout: float | None = None) -> None:
-        """Wait until everything submitted so far is written; raise the first error among it."""
+    def flush(self, timeout: float | None = None, *, urgent: bool = True) -> None:
+        """Wait until everything submitted so far is written; raise the first error among it.
+
+        ``urgent=False``: the writer keeps gathering commands for up to ``linger`` first, so a
+        caller that waits for many things in a row (each job of a batch) does not force a commit,
+        and an fsync, for each of them.
+        """
         if threading.current_thread() is self._thread:
             raise RuntimeError("flush() cannot be called from the writer thread (on_committed).")
         with self._lock:
             target = self._submitted
-            self._urgent += 1
-            self._work.notify()
+            if urgent:
+                self._urgent += 1
+                self._work.notify()
             try:
                 if not self._progress.wait_for(lambda: self._done >= target, timeout):
                     raise TimeoutError(f"Events were not written within {timeout} s.")
             finally:
-                self._urgent -= 1
+                if urgent:
+                    self._urgent -= 1
             first: BaseException | None = None
             while self._errors and self._errors[0][0] <= target:
                 _, error = self._errors.popleft()

@@ -77,3 +77,16 @@ def _with_default(kind: str, sections: dict[str, S]) -> dict[str, S]:
     found: dict[str, S] = {DEFAULT_ID: default} if default is not None else {}  # type: ignore[dict-item]
     found.update(sections)
     return found
+
+
+def configured(kind: str, config_id: str) -> Any:
+    """The config of one id of a kind (``DATA_NODE``, ``TASK``, ``SCENARIO``), or None: what
+    ``Config.data_nodes.get(config_id)`` gives, without copying every config (a job reads a few)."""
+    applied = current_registry().applied()
+    by_kind: dict[str, dict[str, Any]] = {
+        DATA_NODE: applied.data_nodes,
+        TASK: applied.tasks,
+        SCENARIO: applied.scenarios,
+    }
+    found = by_kind[kind].get(config_id)
+    return applied.defaults.get(kind) if found is None and config_id == DEFAULT_ID else found

@@ -6,6 +6,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import anyio
@@ -18,6 +19,9 @@ from ledgerflow.domain.job import Job as JobAggregate
 from ledgerflow.domain.submission import Submission as SubmissionAggregate
 from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.executor.admission import check_before_submit
+from ledgerflow.executor.dispatcher import node_ready
+from ledgerflow.executor.schedule import Schedule
+from ledgerflow.projections.current import CurrentState
 from ledgerflow.projections.views import TaskView
 from ledgerflow.runtime.metadata import acting_as
 from ledgerflow.runtime.skip import skipped_at_submission
@@ -79,20 +83,34 @@ def _run_order(tasks: Mapping[str, TaskView], task_ids: list[str]) -> list[str]:
     return order
 
 
+def _first_statuses(
+    state: CurrentState, tasks: Mapping[str, TaskView], order: list[str], skipped: Mapping[str, str]
+) -> dict[str, tuple[Status, str | None]]:
+    """The status each job not skipped starts in, by task id: PENDING or BLOCKED, as its run judges it."""
+    jobs = [(t, t, Status.SKIPPED if t in skipped else Status.SUBMITTED) for t in order]
+    nodes = {t: TaskNode(t, tasks[t].input_ids, tasks[t].output_ids) for t in order}
+    changes = Schedule.of(jobs, nodes).unblocked(lambda node_id: node_ready(state, node_id))
+    return {change.job_id: (change.status, change.reason) for change in changes}
+
+
 def create_submission(
     entity: EntityHandle,
     force: bool | Collection[str],
     properties: dict[str, Any],
     new_id: str | None = None,
     only: Collection[str] | None = None,
+    claim: Callable[[], object] | None = None,
 ) -> list[str]:
-    """Record a submission of ``entity`` and a job per task, in run order; the ids of the jobs skipped at once.
+    """Record a submission of ``entity`` and a job per task, in run order; the ids of the jobs not created SUBMITTED.
 
     ``force``: True for every job, or the config ids of the tasks to force. Files of its data nodes
     edited outside ledgerflow are recorded first, so the jobs' skip decisions see them. ``new_id``:
     the submission's id, when the caller chose (and claimed) it beforehand. A job whose outputs are
     up to date and that nothing in the submission can change is created SKIPPED
     (``skipped_at_submission``). ``only``: the ids of the tasks to submit, when not all of them.
+    ``claim``: this process's orchestrator runs the submission next; called (to claim it) just
+    before it is recorded, unless no job is left to run. Each job not skipped is then created
+    PENDING or BLOCKED, as its run would judge it first (one event per job instead of two).
     """
     entity._writable()  # an entity of an as_of view cannot be submitted
     current = session.for_writing()
@@ -109,6 +127,8 @@ def create_submission(
     with acting_as(correlation_id=new_id), runtime.lock:
         resume = bool(properties.get("resume"))
         skipped = skipped_at_submission(runtime.state, [tasks[t] for t in order], forced, resume, datetime.now())
+        left = claim is not None and len(skipped) < len(order)  # jobs to run: claimed, judged
+        judged = _first_statuses(runtime.state, tasks, order, skipped) if left else {}
         jobs = [
             JobAggregate.submitted(
                 id=job_id(tasks[t].config_id),
@@ -118,6 +138,7 @@ def create_submission(
                 force=t in forced,
                 version=current.version.name,
                 skipped=skipped.get(t),
+                judged=judged.get(t),
             )
             for t in order
         ]
@@ -130,10 +151,12 @@ def create_submission(
             properties=properties,
             version=current.version.name,
         )
-        if skipped:
+        if skipped or judged:
             submission.update_status(aggregate_status(job.status for job in jobs))
+        if left and claim is not None:
+            claim()  # before it is recorded: no other process may start it
         runtime.record(submission, *jobs, reason="submit")
-    return [job.id for job in jobs if job.status is Status.SKIPPED]
+    return [job.id for job in jobs if job.status is not Status.SUBMITTED]
 
 
 def submit(
@@ -158,10 +181,9 @@ def submit(
     check_before_submit(session.for_writing().runtime.state, _tasks_of(entity, only_tasks)[1])
     service = session.running_service()
     new_id = submission_id()
-    if service is not None:
-        service.claim(new_id)  # before it is recorded: no other process may start it
+    claim = None if service is None else partial(service.claim, new_id)
     try:
-        skipped = create_submission(entity, force, dict(properties), new_id, only_tasks)
+        judged = create_submission(entity, force, dict(properties), new_id, only_tasks, claim)
     except BaseException:
         if service is not None:
             service.claimed.discard(new_id)
@@ -170,7 +192,7 @@ def submit(
     submission = Submission(new_id, entity._source)
     hooks = list(callbacks or [])
     if service is None:
-        _announce(entity._source, new_id, skipped, hooks)
+        _announce(entity._source, new_id, judged, hooks)
         log.warning(
             "The orchestrator is not running: submission %s is recorded and its jobs will run when "
             "Orchestrator().run() is called.",
@@ -188,7 +210,7 @@ def submit(
         service.listeners.append(relay)
     run_progress.follow(service, new_id)
     try:
-        for job in skipped:
+        for job in judged:  # their first status change is in their creation
             service.notify(new_id, job)
         service.dispatch(new_id)
         if wait and not service.synchronous:

@@ -85,8 +85,8 @@ def _statuses(db: Path) -> list[int]:
     except EventStoreError:  # not created yet
         return []
     for record in records:
-        if record.topic == "ledgerflow.job.created":
-            statuses[record.originator_id] = 1
+        if record.topic == "ledgerflow.job.created":  # SUBMITTED, or the first status judged at submission
+            statuses[record.originator_id] = record.payload["status"]
         if record.topic == "ledgerflow.job.status_changed":
             statuses[record.originator_id] = record.payload["status"]
     return sorted(statuses.values())

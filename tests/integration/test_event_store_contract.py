@@ -239,6 +239,17 @@ class EventStoreContract:
             failed.result()
         assert store.max_position() == 1
 
+    def test_a_flush_that_is_not_urgent_leaves_the_writer_gathering(self, store: EventStore) -> None:
+        writer = GroupCommitWriter(store, linger=600)  # commits only when someone needs durability
+        first = writer.submit(thing_events("THING_a"))
+        with pytest.raises(TimeoutError):  # it waits for the writer's pace: no commit forced
+            writer.flush(timeout=0.2, urgent=False)
+        assert not first.done() and store.max_position() == 0
+        second = writer.submit(thing_events("THING_b"))
+        writer.flush(timeout=30)  # urgent: ends the wait at once
+        assert first.result() == [1] and second.result() == [2]
+        writer.close()
+
     def test_close_writes_everything_and_refuses_more(self, store: EventStore) -> None:
         writer = GroupCommitWriter(store)
         futures = [writer.submit(thing_events(f"THING_{i}")) for i in range(50)]

@@ -149,6 +149,32 @@ def test_jobs_with_nothing_to_wait_for_and_up_to_date_outputs_are_created_skippe
     ]
 
 
+def test_jobs_are_created_in_the_first_status_their_run_judges(workdir: Path) -> None:
+    """PENDING (inputs ready) or BLOCKED (waiting) in the creation event; the history still starts SUBMITTED."""
+    scenario = lf.create_scenario(chain_config())
+    waiting = lf.submit(scenario)  # no orchestrator yet: created SUBMITTED, judged when the run starts
+    assert {j.status for j in waiting.jobs} == {Status.SUBMITTED}
+    lf.Orchestrator().run()
+    assert waiting.wait(60)
+    submission = lf.submit(scenario)
+    t1, t2 = sorted(submission.jobs, key=lambda job: job.task.config_id)
+    created = next((e.topic, e.payload.get("status")) for e in lf.history(t1))
+    assert created == ("ledgerflow.job.created", int(Status.PENDING))
+    assert [e.topic for e in lf.history(t2)][:2] == ["ledgerflow.job.created", "ledgerflow.job.status_changed"]
+    assert [(s, r) for s, _, r in t2.status_change_records][:3] == [
+        (Status.SUBMITTED, None),
+        (Status.BLOCKED, "inputs not ready"),
+        (Status.PENDING, None),
+    ]
+    assert [s for s, _, _ in t1.status_change_records] == [
+        Status.SUBMITTED,
+        Status.PENDING,
+        Status.RUNNING,
+        Status.COMPLETED,
+    ]
+    assert scenario.z.read() == 12
+
+
 def test_callbacks_see_every_status_change(running: Path) -> None:
     seen: list[tuple[str, Status]] = []
     scenario = lf.create_scenario(chain_config())
