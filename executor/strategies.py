@@ -42,7 +42,11 @@ class ConcurrentRun(SubmissionRun):
             self._record(changes, reason="submitted")
         async with anyio.create_task_group() as group:
             self._group = group
+            self._in_group(group)
             self._launch_ready()
+
+    def _in_group(self, group: anyio.abc.TaskGroup) -> None:
+        """Start the run's own tasks beside its jobs' (none here)."""
 
     def _watch(self, job_id: str, seconds: float) -> None:
         if self._group is not None:

@@ -71,17 +71,11 @@ class ClusterRun(ConcurrentRun):
             for job_id in self.schedule.job_ids:
                 self.cluster.followers.pop(job_id, None)
 
-    async def _run_ready(self) -> None:
-        changes = self._unblocked()
-        if changes:
-            self._record(changes, reason="submitted")
-        async with anyio.create_task_group() as group:
-            self._group = group
-            for job_id in self.schedule.in_status(Status.RUNNING):
-                self.launched.add(job_id)
-                group.start_soon(self._follow_started, job_id)
-            self._launch_ready()
-            group.start_soon(self._follow)
+    def _in_group(self, group: anyio.abc.TaskGroup) -> None:
+        for job_id in self.schedule.in_status(Status.RUNNING):
+            self.launched.add(job_id)
+            group.start_soon(self._follow_started, job_id)
+        group.start_soon(self._follow)
 
     async def _follow_started(self, job_id: str) -> None:
         view = self.runtime.state.jobs[job_id]
