@@ -100,9 +100,10 @@ class OrchestratorService:
         self.interrupted: list[str] = []  # jobs recorded FAILED by a Ctrl-C
         self._poll_scope: anyio.CancelScope | None = None
         self._polling = True
-        self.loop.spawn(self._poll_log)
-        if isinstance(self.runner, FollowsLog):  # cluster mode: workers record the jobs
+        if isinstance(self.runner, FollowsLog):  # cluster mode: it reads the log as workers commit
             self.loop.spawn(self.runner.follow, runtime)
+        else:
+            self.loop.spawn(self._poll_log)
 
     @property
     def synchronous(self) -> bool:
