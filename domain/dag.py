@@ -38,13 +38,39 @@ def build_graph(tasks: Iterable[TaskNode]) -> nx.DiGraph:
 
 
 def task_order(tasks: Sequence[TaskNode]) -> list[str]:
-    """Task ids in an order where every task comes after the tasks producing its inputs."""
-    graph = build_graph(tasks)
-    task_ids = {t.id for t in tasks}
-    order: list[str] = []
-    for generation in nx.topological_generations(graph):
-        order.extend(sorted(n for n in generation if n in task_ids))
-    return order
+    """Task ids in an order where every task comes after the tasks producing its inputs.
+
+    The order of the bipartite graph's topological generations (ties by id), computed without
+    building the graph: a task's generation is 0 without inputs, else one past its inputs'; a data
+    node's is 0 without writers, else one past its writers'. ``InvalidScenario`` on a cycle.
+    """
+    writers: dict[str, list[str]] = {}
+    for task in tasks:
+        for dn in task.outputs:
+            writers.setdefault(dn, []).append(task.id)
+    upstream = upstream_tasks(tasks)
+    downstream: dict[str, list[str]] = {}
+    waiting: dict[str, int] = {}
+    for task_id, ups in upstream.items():
+        waiting[task_id] = len(ups)
+        for up in ups:
+            downstream.setdefault(up, []).append(task_id)
+    ready = [t.id for t in tasks if not waiting[t.id]]
+    inputs = {t.id: t.inputs for t in tasks}
+    generation: dict[str, int] = {}
+    while ready:
+        task_id = ready.pop()
+        generation[task_id] = max(
+            (max((generation[w] + 2 for w in writers.get(dn, ())), default=1) for dn in inputs[task_id]),
+            default=0,
+        )
+        for child in downstream.get(task_id, ()):
+            waiting[child] -= 1
+            if not waiting[child]:
+                ready.append(child)
+    if len(generation) < len(inputs):
+        build_graph(tasks)  # raises InvalidScenario naming the cycle
+    return sorted(generation, key=lambda t: (generation[t], t))
 
 
 def upstream_tasks(tasks: Sequence[TaskNode]) -> Mapping[str, set[str]]:

@@ -9,7 +9,7 @@ from typing import Any
 from ledgerflow.domain.config import Config, DataNodeConfig, ScenarioConfig, function_reference
 from ledgerflow.domain.cycle import Cycle as CycleAggregate
 from ledgerflow.domain.cycles import cycle_window
-from ledgerflow.domain.dag import TaskNode, build_graph
+from ledgerflow.domain.dag import TaskNode, task_order
 from ledgerflow.domain.datanode import DataNode as DataNodeAggregate
 from ledgerflow.domain.entity import Entity
 from ledgerflow.domain.enums import Scope
@@ -107,7 +107,7 @@ def create_scenario(
                 existing = task.id
             task_ids.append(existing)
             graph.append(TaskNode(existing, inputs, outputs))
-        build_graph(graph)  # refuses a cycle before anything is recorded
+        task_order(graph)  # refuses a cycle before anything is recorded
         extra = [node_id(dn) for dn in config.additional_data_node_configs]
         primary = cycle is not None and not runtime.state.cycle_scenarios.get(cycle)
         scenario = ScenarioAggregate(

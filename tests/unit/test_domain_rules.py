@@ -7,12 +7,13 @@ import uuid
 from datetime import datetime
 from itertools import pairwise
 
+import networkx as nx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ledgerflow.domain.cycles import cycle_window
-from ledgerflow.domain.dag import TaskNode, downstream_closure, task_order, upstream_tasks
+from ledgerflow.domain.dag import TaskNode, build_graph, downstream_closure, task_order, upstream_tasks
 from ledgerflow.domain.enums import FINISHED_STATUSES, Frequency, Status, SubmissionStatus
 from ledgerflow.domain.errors import IllegalJobTransition, InvalidScenario
 from ledgerflow.domain.ids import job_id, scenario_id, submission_id
@@ -159,6 +160,26 @@ def test_task_order_and_downstream() -> None:
     upstream = upstream_tasks(tasks)
     assert upstream["plan"] == {"predict"}
     assert downstream_closure("train", upstream) == {"predict", "plan"}
+
+
+@given(
+    st.lists(
+        st.tuples(st.sets(st.integers(0, 9), max_size=3), st.sets(st.integers(0, 9), max_size=2)),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_task_order_is_the_graphs_topological_generations(shapes: list[tuple[set[int], set[int]]]) -> None:
+    tasks = [TaskNode(f"t{i}", [f"d{n}" for n in ins], [f"d{n}" for n in outs]) for i, (ins, outs) in enumerate(shapes)]
+    try:
+        graph = build_graph(tasks)
+    except InvalidScenario:
+        with pytest.raises(InvalidScenario, match="cycle"):
+            task_order(tasks)
+        return
+    ids = {t.id for t in tasks}
+    expected = [t for generation in nx.topological_generations(graph) for t in sorted(generation) if t in ids]
+    assert task_order(tasks) == expected
 
 
 def test_a_cycle_in_the_task_graph_is_refused() -> None:
