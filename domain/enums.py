@@ -54,6 +54,9 @@ class Status(_NamedIntEnum):
 
 FINISHED_STATUSES = frozenset({Status.CANCELED, Status.FAILED, Status.COMPLETED, Status.SKIPPED, Status.ABANDONED})
 
+#: ``Status(value)`` as a dict lookup, for folds that make millions (the enum call is ten times slower).
+status_of = {status.value: status for status in Status}.__getitem__
+
 
 class SubmissionStatus(_NamedIntEnum):
     """The status of a submission, aggregated from its jobs (Taipy's names and values)."""
@@ -71,3 +74,7 @@ class SubmissionStatus(_NamedIntEnum):
     def is_finished(self) -> bool:
         """True once every job of the submission has finished."""
         return self in (SubmissionStatus.COMPLETED, SubmissionStatus.FAILED, SubmissionStatus.CANCELED)
+
+
+#: ``SubmissionStatus(value)`` as a dict lookup (see ``status_of``).
+submission_status_of = {status.value: status for status in SubmissionStatus}.__getitem__

@@ -18,7 +18,7 @@ from typing import Any, Final
 from eventsourcing.domain import Aggregate
 
 from ledgerflow.domain.entity import Entity
-from ledgerflow.domain.enums import Status
+from ledgerflow.domain.enums import Status, status_of
 from ledgerflow.domain.job_rules import check_transition
 
 
@@ -65,7 +65,7 @@ class Job(Entity):
             job.__base_init__(self.originator_id, self.originator_version, self.timestamp)
             job.task_id = self.task_id
             job.submission_id = self.submission_id
-            job.status = Status(self.status)
+            job.status = status_of(self.status)
             return job
 
     @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class Job(Entity):
         fingerprint: str | None
 
         def apply(self, aggregate: Job) -> None:
-            aggregate.status = Status(self.status)
+            aggregate.status = status_of(self.status)
 
     class Deleted(Entity.Event):
         """The job was forgotten (its submission or scenario was deleted)."""

@@ -9,7 +9,7 @@ from typing import Any, Final
 from eventsourcing.domain import event
 
 from ledgerflow.domain.entity import Entity
-from ledgerflow.domain.enums import Status, SubmissionStatus
+from ledgerflow.domain.enums import Status, SubmissionStatus, submission_status_of
 
 #: The first job status present decides the submission's (Taipy's precedence); else COMPLETED.
 _PRECEDENCE = (
@@ -75,7 +75,7 @@ class Submission(Entity):
         status: int
 
         def apply(self, aggregate: Submission) -> None:
-            aggregate.status = SubmissionStatus(self.status)
+            aggregate.status = submission_status_of(self.status)
 
     def delete(self) -> None:
         """Forget a finished submission."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ledgerflow.domain.enums import FINISHED_STATUSES, Status
+from ledgerflow.domain.enums import FINISHED_STATUSES, Status, status_of
 from ledgerflow.domain.job import JobTopics
 from ledgerflow.domain.task import TaskTopics
 from ledgerflow.projections.records import RecordLike
@@ -62,13 +62,13 @@ class CacheValidity:
 
 @_folds(JobTopics.CREATED)
 def _job_created(cache: CacheValidity, r: RecordLike) -> None:
-    if Status(r.payload["status"]) not in FINISHED_STATUSES:  # a job skipped at submission changes nothing
+    if status_of(r.payload["status"]) not in FINISHED_STATUSES:  # a job skipped at submission changes nothing
         cache.unfinished_jobs[r.originator_id] = r.payload["task_id"]
 
 
 @_folds(JobTopics.STATUS_CHANGED)
 def _job_status(cache: CacheValidity, r: RecordLike) -> None:
-    status = Status(r.payload["status"])
+    status = status_of(r.payload["status"])
     if status not in FINISHED_STATUSES:
         return
     task_id = cache.unfinished_jobs.pop(r.originator_id, None)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ledgerflow.domain.cycle import CycleTopics
 from ledgerflow.domain.datanode import DataNodeTopics
-from ledgerflow.domain.enums import Status, SubmissionStatus
+from ledgerflow.domain.enums import Status, status_of, submission_status_of
 from ledgerflow.domain.job import JobTopics
 from ledgerflow.domain.scenario import ScenarioTopics
 from ledgerflow.domain.sequence import SequenceTopics
@@ -59,7 +59,10 @@ def _insert_in_creation_order(ids: list[str], entity_id: str) -> None:
     """
     order = _creation_order(entity_id)
     if len(order) == 36 and order[14] == "7":
-        bisect.insort(ids, entity_id, key=_creation_order)
+        if ids and _creation_order(ids[-1]) > order:
+            bisect.insort(ids, entity_id, key=_creation_order)
+        else:  # the usual case: created after every entity listed
+            ids.append(entity_id)
     else:  # ids of older logs are random (UUIDv4): kept in the order their events come
         ids.append(entity_id)
 
@@ -231,7 +234,7 @@ def _submission_created(state: CurrentState, r: RecordLike) -> None:
 @handles(SubmissionTopics.STATUS_CHANGED)
 def _submission_status(state: CurrentState, r: RecordLike) -> None:
     submission = state.submissions[r.originator_id]
-    submission.status = SubmissionStatus(r.payload["status"])
+    submission.status = submission_status_of(r.payload["status"])
     if submission.status.is_finished:
         horizon.submission_finished(state, submission.id)
 
@@ -250,7 +253,7 @@ def _job_created(state: CurrentState, r: RecordLike) -> None:
     fields = _fields(r, "task_id", "submission_id", "submit_entity_id", "force", "version")
     job = JobView(id=r.originator_id, creation_date=r.timestamp, **fields)
     job.history.append(StatusChange(Status.SUBMITTED, r.timestamp, None))
-    status = Status(r.payload["status"])
+    status = status_of(r.payload["status"])
     if status is not Status.SUBMITTED:  # skipped at submission: one event for both steps
         job.status = status
         job.history.append(StatusChange(status, r.timestamp, r.payload["reason"]))
@@ -261,7 +264,7 @@ def _job_created(state: CurrentState, r: RecordLike) -> None:
 @handles(JobTopics.STATUS_CHANGED)
 def _job_status(state: CurrentState, r: RecordLike) -> None:
     job = state.jobs[r.originator_id]
-    job.status = Status(r.payload["status"])
+    job.status = status_of(r.payload["status"])
     job.history.append(StatusChange(job.status, r.timestamp, r.payload["reason"]))
     if r.payload["stacktrace"]:
         job.stacktrace = list(r.payload["stacktrace"])
