@@ -142,7 +142,12 @@ class Runtime:
         return future
 
     def command(
-        self, build: Callable[[], Sequence[Entity]], reason: str, attempts: int = COMMAND_ATTEMPTS
+        self,
+        build: Callable[[], Sequence[Entity]],
+        reason: str,
+        attempts: int = COMMAND_ATTEMPTS,
+        *,
+        read_first: bool = True,
     ) -> list[int]:
         """Run a command that other processes may race, on an up-to-date state; return once it is durable.
 
@@ -152,12 +157,16 @@ class Runtime:
         conflict in the log), the events since this process's position are read and ``build`` runs
         again, its rules checked against that change. After ``attempts`` lost races, a
         ``ConcurrentChangeError`` names the entities and nothing of the command is recorded.
-        Returns the positions of the command's events.
+        Returns the positions of the command's events. ``read_first=False``: the first attempt builds
+        on what this process already knows, without reading the log's tail — only for a command whose
+        every rule is guarded by the versions of the aggregates it changes (a change of any of them
+        meanwhile is a lost race, and the retry reads the tail).
         """
         meta = metadata(reason)
         for attempt in range(1, attempts + 1):
             with self.lock:
-                self.catch_up()  # what other processes wrote since: their changes, not stale aggregates
+                if read_first or attempt > 1:
+                    self.catch_up()  # what other processes wrote since: their changes, not stale aggregates
                 aggregates = list(build())
                 events = [event for aggregate in aggregates for event in aggregate.collect_events()]
                 if not events:

@@ -130,8 +130,15 @@ class JobHandler:
                 return False
             time.sleep(0.5)
 
-    def _command(self, build: Callable[[JobAggregate, JobView], Sequence[Entity]], job_id: str, reason: str) -> bool:
-        """Run a racing command on the job; False when ``build`` found the log refusing it."""
+    def _command(
+        self,
+        build: Callable[[JobAggregate, JobView], Sequence[Entity]],
+        job_id: str,
+        reason: str,
+        *,
+        read_first: bool = True,
+    ) -> bool:
+        """Run a racing command on the job; False when ``build`` found the log refusing it (see ``Runtime.command``)."""
         runtime = self.runtime
 
         def built() -> Sequence[Entity]:
@@ -141,7 +148,7 @@ class JobHandler:
             return build(runtime.aggregate(JobAggregate, job_id), view)
 
         try:
-            runtime.command(built, reason=reason)
+            runtime.command(built, reason=reason, read_first=read_first)
         except _Dropped:
             return False
         return True
@@ -226,7 +233,10 @@ class JobHandler:
             job.change_status(Status.COMPLETED, fingerprint=message.cache_key)
             return [*writes, job]
 
-        if not self._command(build, message.job_id, "job failed" if outcome.failed else "job completed"):
+        # No read of the log's tail first: a cancel or a take-over changes the job, and another writer
+        # of an output changes that node, so either makes this a lost race whose retry reads the tail.
+        reason = "job failed" if outcome.failed else "job completed"
+        if not self._command(build, message.job_id, reason, read_first=False):
             log.info(
                 "Job %s (attempt %d) ended, but the log had moved on: its outcome is dropped", message.job_id, started
             )
