@@ -5,8 +5,11 @@ from __future__ import annotations
 import threading
 import time
 
+from ledgerflow.domain.enums import Status
 from ledgerflow.domain.errors import NonExistingEntity
+from ledgerflow.domain.submission import aggregate_status
 from ledgerflow.executor.orchestrator import OrchestratorService
+from ledgerflow.projections.views import SubmissionView
 from ledgerflow.runtime.runtime import Runtime
 
 #: How often a wait reads the events of other processes (when this process does not run the submission).
@@ -51,7 +54,8 @@ def _wait(
         if view is None:
             raise NonExistingEntity(f"{submission_id} does not exist (it may have been deleted).")
         jobs = runtime.state.jobs
-        if all(jobs[j].status.is_finished for j in view.job_ids if j in jobs):
+        statuses = [jobs[j].status for j in view.job_ids if j in jobs]
+        if all(status.is_finished for status in statuses) and _settled(view, statuses, service):
             # Not urgent: a program waiting for each of many submissions would force a commit per wait.
             runtime.flush(urgent=False)
             return True
@@ -63,3 +67,13 @@ def _wait(
             last_catch_up = now
         changed.wait(delay if deadline is None else max(0.0, min(delay, deadline - now)))
         delay = min(delay * 2, 0.05)
+
+
+def _settled(view: SubmissionView, statuses: list[Status], service: OrchestratorService | None) -> bool:
+    """Whether the submission's own status follows its finished jobs, or no run of this process will record it.
+
+    In cluster mode workers record the jobs' ends and the run records the submission's status just after:
+    a wait returns once both are in.
+    """
+    running_here = service is not None and view.id in service.runs
+    return not running_here or view.status is aggregate_status(statuses)
