@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import CancelledError, Future
+from concurrent.futures import CancelledError, Future, InvalidStateError
 from concurrent.futures._base import (  # the states wait() and as_completed() read
     CANCELLED,
     CANCELLED_AND_NOTIFIED,
@@ -106,10 +106,14 @@ class Outcome(Future[list[int]]):
 
     def set_result(self, result: list[int]) -> None:
         """One future at a time (the writer uses ``settle``)."""
+        if self.done():
+            raise InvalidStateError(f"{self._state}: {self!r}")
         settle([(self, result, None)])
 
     def set_exception(self, exception: BaseException | None) -> None:
         """One future at a time (the writer uses ``settle``)."""
+        if self.done():
+            raise InvalidStateError(f"{self._state}: {self!r}")
         settle([(self, None, exception)])
 
     def _run_callbacks(self) -> None:
@@ -141,7 +145,10 @@ def start(futures: Iterable[Outcome]) -> list[bool]:
 
 
 def settle(outcomes: Iterable[tuple[Outcome, list[int] | None, BaseException | None]]) -> None:
-    """Finish futures with their positions or errors: one lock and one wake-up, then their callbacks."""
+    """Finish futures with their positions or errors: one lock and one wake-up, then their callbacks.
+
+    A future already done (cancelled meanwhile) is left as it is.
+    """
     outcomes = list(outcomes)
     if not outcomes:
         return
@@ -150,7 +157,7 @@ def settle(outcomes: Iterable[tuple[Outcome, list[int] | None, BaseException | N
     with hub:
         for future, result, error in outcomes:
             if future._state in _DONE:
-                raise RuntimeError(f"Future already done: {future!r}")
+                continue
             future._result, future._exception, future._state = result, error, FINISHED
             for waiter in future._waiters:
                 if error is None:

@@ -1,11 +1,12 @@
 """Group commit: one thread saves the events of many commands in one transaction (one fsync).
 
-Commands ``submit`` their event groups and get a future of the groups' positions. Each group is
-encoded by the thread submitting it (an encoding error fails only that command's future), so the
-Python work of encoding overlaps the writer's time inside SQLite, which lets go of the GIL. The
-writer takes everything queued and inserts it in one transaction. If that transaction hits a version conflict, each
-group is retried alone, so only the conflicting commands fail (with ``IntegrityError``); any
-other database error fails every command of the batch.
+Commands ``submit`` their event groups and get a future of the groups' positions (``outcomes.py``).
+Each group is encoded by the thread submitting it (an encoding error fails only that command's
+future), so the Python work of encoding overlaps the writer's time inside SQLite, which lets go of
+the GIL. The writer takes everything queued and inserts it in one transaction. If that
+transaction hits a version conflict, each group is retried alone, so only the conflicting
+commands fail (with ``IntegrityError``); any other database error fails every command of the
+batch.
 
 The writer lingers up to ``linger`` seconds (default 5 ms) after the first queued command so that
 a burst of small commands shares one transaction, one fsync and one thread switch; a ``flush()``
