@@ -3,8 +3,9 @@
 Each event's *link* is ``sha256(previous link + position + originator id + version + topic +
 state)`` (the first event's previous link is 32 zero bytes; strings and state are
 length-prefixed so no two events encode alike). Links live in the side table
-``ledgerflow_chain(position, link)``, inserted by the recorders in the same transaction as their
-events, so a committed event always has its link. ``verify`` walks the log and the chain side by
+``ledgerflow_chain(position, link)``, one row per committed run of positions (``chain_rows.py``),
+inserted by the recorders in the same transaction as their events, so a committed event always
+has its link. ``verify`` walks the log and the chain side by
 side and reports the first event that was altered, removed, reordered or added behind
 ledgerflow's back.
 
@@ -16,13 +17,13 @@ must still end in the same link.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from ledgerflow.storage import batch
 from ledgerflow.storage.batch import insert_values
+from ledgerflow.storage.chain_rows import GENESIS, LINK, last_link_query, link_of, links_of, pack, unpack
 from ledgerflow.storage.checkpoints import SqlRunner
 from ledgerflow.storage.codec import StoredRow
 
@@ -39,38 +40,18 @@ __all__ = [
 ]
 
 TABLE = "ledgerflow_chain"
-GENESIS = bytes(32)
 PAGE = 10_000
+_ROWS = 64  # chain rows read per query (each up to a whole batch of links)
 _UPGRADE_PAGE = 5_000  # rows per INSERT: two parameters each, under SQLite's limit
 
 Row = tuple[int, str, int, str, bytes]  # position, originator_id, version, topic, state
 Problem = Literal["altered", "removed", "reordered", "unchained", "head_mismatch"]
 
 
-def link_of(previous: bytes, position: int, originator_id: str, version: int, topic: str, state: bytes) -> bytes:
-    """The link of one event, chained to the link before it."""
-    oid, name = originator_id.encode(), topic.encode()
-    digest = hashlib.sha256(previous)
-    digest.update(position.to_bytes(8, "big", signed=True))
-    digest.update(len(oid).to_bytes(4, "big"))
-    digest.update(oid)
-    digest.update(version.to_bytes(8, "big", signed=True))
-    digest.update(len(name).to_bytes(4, "big"))
-    digest.update(name)
-    digest.update(len(state).to_bytes(8, "big"))
-    digest.update(state)
-    return digest.digest()
-
-
 class Cursor(batch.Cursor, Protocol):
     """The DB-API cursor of the transaction inserting the events."""
 
     def fetchone(self) -> Any: ...
-
-
-def last_link_query(table: str) -> str:
-    """The SQL of the chain's last link (a scalar subquery, so it can join another query)."""
-    return f"(SELECT link FROM {table} ORDER BY position DESC LIMIT 1)"
 
 
 def extend_chain(
@@ -89,15 +70,11 @@ def extend_chain(
     if not rows:
         return
     if last is False:
-        cursor.execute(f"SELECT link FROM {table} ORDER BY position DESC LIMIT 1")
+        cursor.execute(f"SELECT {last_link_query(table)}")
         found = cursor.fetchone()
-        last = None if found is None else found[0] if isinstance(found, tuple) else found["link"]
-    previous = bytes(last) if last is not None else GENESIS
-    links = []
-    for (originator_id, version, topic, state), position in zip(rows, positions, strict=True):
-        previous = link_of(previous, position, originator_id, version, topic, bytes(state))
-        links.append((position, previous))
-    insert_values(cursor, f"INSERT INTO {table} (position, link)", links, placeholder)
+        last = found[0] if isinstance(found, tuple) else next(iter(found.values()))
+    links = links_of(bytes(last) if last is not None else GENESIS, rows, positions)
+    insert_values(cursor, f"INSERT INTO {table} (position, link)", pack(positions, links), placeholder)
 
 
 class EventRows(Protocol):
@@ -152,24 +129,34 @@ class Chain:
             self._runner.run(statement, params, commit=True)
             after = rows[-1][0]
 
-    def links(self, after: int, until: int, limit: int = PAGE) -> list[tuple[int, bytes]]:
+    def links(self, after: int, until: int) -> Iterator[tuple[int, bytes]]:
         """Stored links ``(position, link)`` with ``after < position <= until``, in order."""
-        rows = self._runner.run(
-            f"SELECT position, link FROM {self.table} WHERE position > ? AND position <= ? ORDER BY position LIMIT ?",
-            [after, until, limit],
-        )
-        return [(int(p), bytes(link)) for p, link in rows]
+        statement = f"SELECT position, link FROM {self.table} WHERE position > ? ORDER BY position LIMIT {_ROWS}"
+        while rows := self._runner.run(statement, [after]):
+            for key, stored in rows:
+                for position, link in unpack(int(key), bytes(stored)):
+                    if position > until:
+                        return
+                    if position > after:
+                        yield position, link
+            after = int(rows[-1][0])
 
     def link_at(self, position: int) -> bytes | None:
         """The link of the event at ``position`` (the genesis link for 0), or None if there is none."""
         if position == 0:
             return GENESIS
-        rows = self._runner.run(f"SELECT link FROM {self.table} WHERE position = ?", [position])
-        return bytes(rows[0][0]) if rows else None
+        rows = self._runner.run(
+            f"SELECT position, link FROM {self.table} WHERE position >= ? ORDER BY position LIMIT 1", [position]
+        )
+        if not rows:
+            return None
+        return next((link for at, link in unpack(int(rows[0][0]), bytes(rows[0][1])) if at == position), None)
 
     def head(self) -> tuple[int, bytes]:
         """The last position and link (0 and the genesis link for an empty log)."""
-        rows = self._runner.run(f"SELECT position, link FROM {self.table} ORDER BY position DESC LIMIT 1")
+        rows = self._runner.run(
+            f"SELECT position, substr(link, length(link) - {LINK - 1}) FROM {self.table} ORDER BY position DESC LIMIT 1"
+        )
         return (int(rows[0][0]), bytes(rows[0][1])) if rows else (0, GENESIS)
 
 
@@ -267,10 +254,7 @@ def _paged_rows(events: EventRows, until: int) -> Iterator[Row]:
 
 
 def _paged_links(chain: Chain, until: int) -> Iterator[tuple[int, bytes]]:
-    after = 0
-    while links := chain.links(after, until):
-        yield from links
-        after = links[-1][0]
+    return chain.links(0, until)
 
 
 def _check(

@@ -8,14 +8,16 @@ ledgerflow_chain.position`` after a cut tail (SQLite gives the next event a remo
 position, whose link is still in the chain).
 
 The events and their links are read by one statement, so the check sees one snapshot: an event
-another process commits meanwhile is seen with its link or not at all.
+another process commits meanwhile is seen with its link or not at all. Chain rows hold runs of
+links (``chain_rows.py``); they are unpacked here.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ledgerflow.storage.chain import GENESIS, TABLE, Finding, link_of
+from ledgerflow.storage.chain import TABLE, Finding
+from ledgerflow.storage.chain_rows import GENESIS, link_of, unpack
 
 __all__ = ["TAIL_LIMIT", "check_tail"]
 
@@ -42,37 +44,45 @@ def check_tail(recorder: TailRecorder, after: int) -> Finding | None:
     last_event, last_link = recorder.run(heads)[0]
     head = max(last_event or 0, last_link or 0)
     start = max(after, head - TAIL_LIMIT, 0)
-    before = recorder.run(f"SELECT link FROM {chain} WHERE position <= ? ORDER BY position DESC LIMIT 1", [start])
-    previous = bytes(before[0][0]) if before else GENESIS
+    # A chain row holds the links of a run of positions ending at its own: the rows from the last
+    # one at or before ``start`` on hold every link from there.
     rows = recorder.run(
-        f"SELECT e.{pos}, e.originator_id, e.originator_version, e.topic, e.state, c.link "
-        f"FROM {events} e LEFT JOIN {chain} c ON c.position = e.{pos} WHERE e.{pos} > ? "
+        f"SELECT {pos}, originator_id, originator_version, topic, state, NULL FROM {events} WHERE {pos} > ? "
         "UNION ALL "
-        f"SELECT c.position, NULL, NULL, NULL, NULL, c.link FROM {chain} c WHERE c.position > ? "
-        f"AND NOT EXISTS (SELECT 1 FROM {events} e WHERE e.{pos} = c.position) "
+        f"SELECT position, NULL, NULL, NULL, NULL, link FROM {chain} WHERE position >= "
+        f"COALESCE((SELECT max(position) FROM {chain} WHERE position <= ?), 0) "
         "ORDER BY 1",
         [start, start],
     )
+    links: dict[int, bytes] = {}
+    found: dict[int, tuple[Any, ...]] = {}
     for row in rows:
-        finding = _finding(row, previous)
+        if row[5] is not None:
+            links.update(unpack(int(row[0]), bytes(row[5])))
+        elif row[1] is not None:
+            found[int(row[0])] = row
+    earlier = [p for p in links if p <= start]
+    previous = links[max(earlier)] if earlier else GENESIS
+    for position in sorted(found.keys() | {p for p in links if p > start}):
+        finding = _finding(position, found.get(position), links.get(position), previous)
         if finding is not None:
             return finding
-        previous = bytes(row[5])
+        previous = links[position]
     return None
 
 
-def _finding(row: tuple[Any, ...], previous: bytes) -> Finding | None:
-    """What is wrong with one row ``(position, originator_id, version, topic, state, link)``, if anything."""
-    position, originator_id, version, topic, state, link = int(row[0]), *row[1:]
-    if originator_id is None:
+def _finding(position: int, row: tuple[Any, ...] | None, link: bytes | None, previous: bytes) -> Finding | None:
+    """What is wrong at ``position``: its event row ``(position, originator_id, version, topic, state, _)``
+    and stored link, either missing."""
+    if row is None:
         message = f"the event at position {position} was removed, its link is still in the chain"
         return Finding("removed", position, message)
+    _, originator_id, version, topic, state, _ = row
     what = f"{originator_id} v{version} ({topic})"
     if link is None:
         message = f"the event at position {position}, {what}, has no link"
         return Finding("unchained", position, message, originator_id, version)
-    assert version is not None and topic is not None
-    if link_of(previous, position, originator_id, version, topic, bytes(state)) != bytes(link):
+    if link_of(previous, position, originator_id, version, topic, bytes(state)) != link:
         message = f"the event at position {position}, {what}, was altered"
         return Finding("altered", position, message, originator_id, version)
     return None

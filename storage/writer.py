@@ -1,10 +1,12 @@
 """Group commit: one thread saves the events of many commands in one transaction (one fsync).
 
-Commands ``submit`` their event groups and get a future of the groups' positions. The writer
-takes everything queued, encodes each group (an encoding error fails only that command), and
-inserts all of them in one transaction. If that transaction hits a version conflict, each
-group is retried alone, so only the conflicting commands fail (with ``IntegrityError``); any
-other database error fails every command of the batch.
+Commands ``submit`` their event groups and get a future of the groups' positions (``outcomes.py``).
+Each group is encoded by the thread submitting it (an encoding error fails only that command's
+future), so the Python work of encoding overlaps the writer's time inside SQLite, which lets go of
+the GIL. The writer takes everything queued and inserts it in one transaction. If that
+transaction hits a version conflict, each group is retried alone, so only the conflicting
+commands fail (with ``IntegrityError``); any other database error fails every command of the
+batch.
 
 The writer lingers up to ``linger`` seconds (default 5 ms) after the first queued command so that
 a burst of small commands shares one transaction, one fsync and one thread switch; a ``flush()``
@@ -31,6 +33,7 @@ from eventsourcing.persistence import IntegrityError
 from ledgerflow.storage.codec import StoredRow
 from ledgerflow.storage.errors import WriterClosed
 from ledgerflow.storage.eventstore import DomainEvent, EventStore
+from ledgerflow.storage.outcomes import Outcome, settle, start
 
 __all__ = ["CommittedGroup", "GroupCommitWriter"]
 
@@ -49,8 +52,8 @@ class _Pending(NamedTuple):
     seq: int
     events: Sequence[DomainEvent]
     meta: Mapping[str, Any] | None
-    future: Future[list[int]]
-    rows: list[StoredRow] | None
+    future: Outcome
+    rows: list[StoredRow] | Exception  # or why they could not be encoded
     awaited: bool  # the caller takes the outcome from the future: flush() does not raise its error
 
 
@@ -74,6 +77,7 @@ class GroupCommitWriter:
         self._lock = threading.Lock()
         self._work = threading.Condition(self._lock)
         self._progress = threading.Condition(self._lock)
+        self._hub = threading.Condition()  # the futures' state changes (outcomes.py)
         self._queue: deque[_Pending] = deque()
         self._submitted = 0
         self._done = 0
@@ -93,16 +97,21 @@ class GroupCommitWriter:
     ) -> Future[list[int]]:
         """Queue one command's events; the future gives their positions once durable.
 
-        ``rows``: the events already encoded by ``store.encode(events, meta)`` (saves encoding twice).
-        ``awaited``: the caller waits for the future and handles its error, so ``flush()`` does not
-        raise it again later.
+        ``rows``: the events already encoded by ``store.encode(events, meta)`` (else they are encoded
+        here). ``awaited``: the caller waits for the future and handles its error, so ``flush()`` does
+        not raise it again later.
         """
-        future: Future[list[int]] = Future()
+        future = Outcome(self._hub)
+        encoded: list[StoredRow] | Exception
+        try:
+            encoded = rows if rows is not None else self.store.encode(events, meta)
+        except Exception as error:  # fails this command only, through its future, in order
+            encoded = error
         with self._lock:
             if self._closing:
                 raise WriterClosed("The event writer is closed: no more events can be saved.")
             self._submitted += 1
-            pending = _Pending(self._submitted, list(events), meta, future, rows, awaited)
+            pending = _Pending(self._submitted, list(events), meta, future, encoded, awaited)
             self._queue.append(pending)
             self._queued_events += len(pending.events)
             if len(self._queue) == 1 or self._queued_events >= self.max_batch_events:
@@ -196,8 +205,7 @@ class GroupCommitWriter:
     @staticmethod
     def _fail_unresolved(batch: list[_Pending], error: BaseException) -> list[tuple[_Pending, BaseException]]:
         failed = [(p, error) for p in batch if not p.future.done()]
-        for pending, _ in failed:
-            pending.future.set_exception(error)
+        settle((p.future, None, error) for p, _ in failed)
         return failed
 
     def _take(self) -> list[_Pending]:
@@ -213,16 +221,14 @@ class GroupCommitWriter:
         """Write a batch; resolve its futures; return the commands that failed."""
         failed: list[tuple[_Pending, BaseException]] = []
         encoded: list[tuple[_Pending, list[StoredRow]]] = []
-        for pending in batch:
-            if not pending.future.set_running_or_notify_cancel():
+        started = start(p.future for p in batch)
+        for pending, running in zip(batch, started, strict=True):
+            if not running:
                 continue  # cancelled before it was written: withdrawn
-            try:
-                rows = pending.rows
-                if rows is None:
-                    rows = self.store.encode(pending.events, pending.meta)
-                encoded.append((pending, rows))
-            except Exception as error:
-                failed.append((pending, error))
+            if isinstance(pending.rows, Exception):
+                failed.append((pending, pending.rows))
+            else:
+                encoded.append((pending, pending.rows))
         committed: list[tuple[_Pending, list[int]]] = []
         blobs = self.store.inline_blobs.drain()
         try:
@@ -238,8 +244,7 @@ class GroupCommitWriter:
             self.store.inline_blobs.restore(blobs)
             failed.extend((p, error) for p, _ in encoded)
         self._announce(committed)
-        for pending, failure in failed:
-            pending.future.set_exception(failure)
+        settle((p.future, None, failure) for p, failure in failed)
         return failed
 
     def _save_blobs(self, blobs: list[tuple[str, bytes]]) -> None:
@@ -271,5 +276,4 @@ class GroupCommitWriter:
                 self.on_committed([CommittedGroup(p.events, p.meta, pos) for p, pos in committed])
             except Exception:
                 log.exception("on_committed failed; the events are saved")
-        for pending, positions in committed:
-            pending.future.set_result(positions)
+        settle((p.future, positions, None) for p, positions in committed)

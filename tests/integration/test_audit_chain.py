@@ -19,6 +19,7 @@ from eventsourcing.domain import event
 from ledgerflow.domain.entity import Entity
 from ledgerflow.storage import EventStore, GroupCommitWriter
 from ledgerflow.storage.chain import GENESIS, link_of
+from ledgerflow.storage.chain_rows import unpack
 
 POSTGRES_URL = os.environ.get("LEDGERFLOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -91,6 +92,18 @@ class Tamper:
         self.execute(
             f"INSERT INTO {self.events} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)", row
         )
+
+    def drop_link(self, position: int) -> None:
+        """Remove one event's link from the chain (rows hold runs of links: rewritten one per event)."""
+        links = [
+            (at, link)
+            for key, stored in self.execute(f"SELECT position, link FROM {self.chain} ORDER BY position")
+            for at, link in unpack(key, bytes(stored))
+            if at != position
+        ]
+        self.execute(f"DELETE FROM {self.chain}")
+        for at, link in links:
+            self.execute(f"INSERT INTO {self.chain} (position, link) VALUES (?, ?)", (at, link))
 
     def rechain(self) -> None:
         """What a careful attacker does after an edit: recompute every link."""
@@ -203,7 +216,7 @@ class ChainContract:
         noted = store.verify_chain()
         for position in (11, 12):
             tamper.delete(position)
-            tamper.execute(f"DELETE FROM {tamper.chain} WHERE position = ?", (position,))
+            tamper.drop_link(position)
         assert store.verify_chain().ok
         finding = store.verify_chain(expect=(noted.head_position, noted.head_link)).finding
         assert finding is not None and finding.problem == "head_mismatch"
@@ -246,6 +259,48 @@ class ChainContract:
         assert errors == []
         report = store.verify_chain()
         assert report.ok and report.checked == 12 + 2 * 60 * 2
+
+    def test_a_committed_batch_is_one_chain_row_and_each_event_keeps_its_link(
+        self, store: EventStore, tamper: Tamper
+    ) -> None:
+        assert [p for p, _ in tamper.execute(f"SELECT position, link FROM {tamper.chain}")] == [12]
+        report = store.verify_chain()
+        links = dict(store.chain.links(0, 12))
+        assert sorted(links) == list(range(1, 13)) and links[12].hex() == report.head_link
+        assert store.chain.link_at(5) == links[5] and store.chain.link_at(13) is None
+        previous = GENESIS
+        for position in range(1, 13):  # the links are those of a row per event: the same chain
+            previous = link_of(previous, position, *tamper.row(position))
+            assert links[position] == previous
+
+    def test_a_store_with_a_row_per_event_verifies_and_grows_in_batches(
+        self, store: EventStore, url: str, tamper: Tamper
+    ) -> None:
+        noted = store.verify_chain()
+        store.close()
+        tamper.rechain()  # a row per event: the chain as stores written before kept it
+        with EventStore.open(url, create=False) as reopened:
+            report = reopened.verify_chain()
+            assert report.ok and (report.head_position, report.head_link) == (12, noted.head_link)
+            accounts = [Account(id=f"ACCOUNT_new{i}", owner="new") for i in range(3)]
+            with GroupCommitWriter(reopened) as writer:
+                for account in accounts:
+                    writer.submit(account.collect_events())
+            assert reopened.verify_chain(expect=(12, noted.head_link)).ok
+            assert reopened.chain.head()[0] == 15 and reopened.chain.link_at(7) is not None
+        tamper.alter(5, b'"amount":100', b'"amount":900')
+        tamper.alter(14, b'"owner":"new"', b'"owner":"old"')
+        with EventStore.open(url, create=False, durability="full") as reopened:
+            finding = reopened.verify_chain().finding
+            assert finding is not None and (finding.problem, finding.position) == ("altered", 5)
+        tamper.alter(5, b'"amount":900', b'"amount":100')
+        with EventStore.open(url, create=False) as reopened:
+            finding = reopened.verify_chain().finding
+            assert finding is not None and (finding.problem, finding.position, finding.originator_id) == (
+                "altered",
+                14,
+                "ACCOUNT_new1",
+            )
 
     def test_a_store_written_before_the_chain_is_linked_when_opened(
         self, store: EventStore, url: str, tamper: Tamper
