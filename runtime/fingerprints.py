@@ -97,25 +97,55 @@ def current_fingerprint(
         hashes.append(planned)
     registry = current_registry()
     config = registry.applied().tasks.get(view.config_id)
-    code_version = (config.raw_properties if config is not None else view.properties).get(CODE_VERSION)
     function = _live_function(config, view)
-    code = _code_of(function, view.function, None if code_version is None else str(code_version))
     if config is None:
-        return Fingerprint.of(config_digest(recorded_form(state, view, None)), code, hashes)
-    return Fingerprint.of(_config_part(registry.revision, state, view, config), code, hashes)
+        return Fingerprint.of(config_digest(recorded_form(state, view, None)), _code(function, None, view), hashes)
+    memo = _memo(registry.revision)
+    key = (view.config_id, function, *hashes)
+    try:
+        known = memo.fingerprints.get(key)
+    except TypeError:  # an unhashable callable object: no memo
+        return Fingerprint.of(memo.config_part(state, view, config), _code(function, config, view), hashes)
+    if known is None:
+        known = Fingerprint.of(memo.config_part(state, view, config), _code(function, config, view), hashes)
+        if len(memo.fingerprints) >= _MEMO_LIMIT:
+            memo.fingerprints.clear()
+        memo.fingerprints[key] = known
+    return known
 
 
-_config_parts: tuple[int, dict[str, str]] = (-1, {})
+def _code(function: Any, config: TaskConfig | None, view: TaskView) -> str:
+    """The code part: the function's digest, or its ``code_version`` when one is set."""
+    code_version = (config.raw_properties if config is not None else view.properties).get(CODE_VERSION)
+    return _code_of(function, view.function, None if code_version is None else str(code_version))
 
 
-def _config_part(revision: int, state: CurrentState, view: TaskView, config: TaskConfig) -> str:
-    """The config digest of a live task config, computed once per config revision."""
-    global _config_parts
-    known_revision, parts = _config_parts
-    if known_revision != revision:
-        parts = {}
-        _config_parts = (revision, parts)
-    part = parts.get(config.id)
-    if part is None:
-        part = parts[config.id] = config_digest(recorded_form(state, view, config))
-    return part
+#: Fingerprints kept per config revision (a chain's re-submission finds each task's here).
+_MEMO_LIMIT = 4096
+
+
+class _Memo:
+    """What one config revision's fingerprints are made of: config digests and whole fingerprints."""
+
+    def __init__(self, revision: int) -> None:
+        self.revision = revision
+        self.config_parts: dict[str, str] = {}
+        self.fingerprints: dict[tuple[Any, ...], Fingerprint] = {}
+
+    def config_part(self, state: CurrentState, view: TaskView, config: TaskConfig) -> str:
+        """The config digest of a live task config, computed once per revision."""
+        part = self.config_parts.get(config.id)
+        if part is None:
+            part = self.config_parts[config.id] = config_digest(recorded_form(state, view, config))
+        return part
+
+
+_current_memo = _Memo(-1)
+
+
+def _memo(revision: int) -> _Memo:
+    """The memo of ``revision``: a new config revision starts an empty one."""
+    global _current_memo
+    if _current_memo.revision != revision:
+        _current_memo = _Memo(revision)
+    return _current_memo
