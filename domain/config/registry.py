@@ -2,7 +2,9 @@
 
 The code layer is what ``configure_*`` calls write; ``Config.override(path)`` sets the file
 layer; the TOML file named by ``LEDGERFLOW_CONFIG_PATH`` is the top layer, read again whenever
-that variable changes. The merged result is compiled lazily and cached until a layer changes.
+that variable changes — except while the orchestrator runs, when the configuration is blocked
+(a change of the variable then applies once it stops). The merged result is compiled lazily and
+cached until a layer changes.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ class ConfigRegistry:
     def applied(self) -> AppliedConfig:
         """The compiled merged configuration (cached until a layer changes)."""
         with self._lock:
-            if self._stale or self._applied is None or self._env_changed():
+            if self._stale or self._applied is None or (not self.blocked and self._env_changed()):
                 self._applied = compile_config(self.merged(), self._applied, self)
                 self._stale = False
                 self.revision = next(_revisions)

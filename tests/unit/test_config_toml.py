@@ -164,6 +164,21 @@ def test_layers_precedence_default_code_file_env_file(tmp_path: Path, monkeypatc
     assert dn.scope == Scope.SCENARIO
 
 
+def test_the_env_file_changes_nothing_while_the_orchestrator_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Config.configure_data_node("dn", level="code")
+    Config.block_update()  # what Orchestrator().run() does
+    try:
+        monkeypatch.setenv(
+            "LEDGERFLOW_CONFIG_PATH", str(_write(tmp_path / "env.toml", '[DATA_NODE.dn]\nlevel = "env"\n'))
+        )
+        assert Config.data_nodes["dn"].level == "code"
+    finally:
+        Config.unblock_update()
+    assert Config.data_nodes["dn"].level == "env"  # applied once it stopped
+
+
 def test_export_writes_only_the_code_layer(tmp_path: Path) -> None:
     Config.configure_data_node("dn", path="code.pkl")
     Config.override(_write(tmp_path / "file.toml", '[DATA_NODE.dn]\npath = "file.pkl"\n'))
