@@ -31,6 +31,10 @@ class EventStoreError(LedgerflowError):
     """The event store cannot be opened or written."""
 
 
+class IncompleteLog(EventStoreError):
+    """The log lacks events the projection counted (a creation, a write): it was cut or altered."""
+
+
 class ConcurrentChangeError(LedgerflowError):
     """Other processes kept changing what a command changes: it was retried and gave up."""
 

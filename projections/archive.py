@@ -9,11 +9,15 @@ prefix, the UUIDs' bytes are appended to one ``bytearray``, in the order the ent
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from ledgerflow.projections.edit_history import Edit
 
 #: owner id (a task, a scenario...) -> id prefix -> the packed UUIDs of the ids under it
 Packed = dict[str, dict[str, bytearray]]
+#: Deleted ids wait (``CurrentState.archived_deleted``) until this many, then leave the packed ids in one pass.
+REMOVE_AFTER = 1_000
 
 
 def creation_order(entity_id: str) -> str:
@@ -31,6 +35,25 @@ def pack(archive: Packed, owner: str, entity_id: str) -> None:
     """Add a time-ordered id under ``owner``."""
     prefix, _, tail = entity_id.rpartition("_")
     archive.setdefault(owner, {}).setdefault(prefix, bytearray()).extend(uuid.UUID(tail).bytes)
+
+
+def remove(archive: Packed, entity_ids: set[str]) -> None:
+    """Take ``entity_ids`` out, wherever they are packed (one pass over every packed id)."""
+    wanted: dict[str, set[bytes]] = {}
+    for entity_id in entity_ids:
+        prefix, _, tail = entity_id.rpartition("_")
+        wanted.setdefault(prefix, set()).add(uuid.UUID(tail).bytes)
+    for owner in list(archive):
+        prefixes = archive[owner]
+        for prefix in [p for p in prefixes if p in wanted]:
+            packed, gone = prefixes[prefix], wanted[prefix]
+            kept = [packed[i : i + 16] for i in range(0, len(packed), 16) if bytes(packed[i : i + 16]) not in gone]
+            if len(kept) * 16 < len(packed):
+                prefixes[prefix] = bytearray(b"".join(kept))
+                if not kept:
+                    del prefixes[prefix]
+        if not prefixes:
+            del archive[owner]
 
 
 def unpack(archive: Packed, owner: str) -> list[str]:
@@ -52,18 +75,41 @@ def merged(archived: list[str], in_memory: list[str]) -> list[str]:
     return [*archived, *rest]
 
 
-class ReadBackTable(dict[str, Any]):
-    """A table of views whose missing ids are looked up with ``read_back`` (None: no such entity).
+def look_up_many(table: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    """The views of ``keys`` found in ``table``, those that left memory read back together if it can."""
+    if isinstance(table, ReadBackTable):
+        return table.get_many(keys)
+    return {key: view for key in keys if (view := table.get(key)) is not None}
 
-    Only lookups read back (``[]``, ``get``, ``in``); iteration, ``len`` and the fold see memory only.
+
+class ReadsLog(Protocol):
+    """What a state reads back from its log (``runtime/read_back.py``): views that left memory, and writes."""
+
+    def view(self, entity_id: str) -> Any:
+        """The view of a job or submission that left memory (None: no such entity, or deleted)."""
+        ...
+
+    def views(self, entity_ids: Sequence[str]) -> dict[str, Any]:
+        """The views of many that left memory, read together (the deleted ones left out)."""
+        ...
+
+    def writes(self, node_id: str, count: int) -> list[Edit]:
+        """The first ``count`` writes of a data node (``projections/edit_history.py``)."""
+        ...
+
+
+class ReadBackTable(dict[str, Any]):
+    """A table of views whose missing ids are looked up in the log (None: no such entity).
+
+    Only lookups read back (``[]``, ``get``, ``in``, ``get_many``); iteration, ``len`` and the fold see memory only.
     """
 
-    def __init__(self, views: dict[str, Any], read_back: Callable[[str], Any]) -> None:
+    def __init__(self, views: dict[str, Any], log: ReadsLog) -> None:
         super().__init__(views)
-        self.read_back = read_back
+        self.log = log
 
     def __missing__(self, key: str) -> Any:
-        view = self.read_back(key)
+        view = self.log.view(key)
         if view is None:
             raise KeyError(key)
         return view
@@ -72,8 +118,16 @@ class ReadBackTable(dict[str, Any]):
         """The view of ``key``, read back from the log if it left memory."""
         view = dict.get(self, key)
         if view is None:
-            view = self.read_back(key)
+            view = self.log.view(key)
         return default if view is None else view
 
+    def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        """The views of ``keys`` that exist, those that left memory read back together."""
+        found = {key: view for key in keys if (view := dict.get(self, key)) is not None}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            found.update(self.log.views(missing))
+        return found
+
     def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key) or (isinstance(key, str) and self.read_back(key) is not None)
+        return dict.__contains__(self, key) or (isinstance(key, str) and self.log.view(key) is not None)

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from ledgerflow.projections.current import CurrentState
+from ledgerflow.projections.edit_history import EditHistory
 
 _TABLES = {
     "versions": "version",
@@ -58,6 +59,12 @@ def _differences(name: str, expected: Any, found: Any, labels: tuple[str, str]) 
             if a != b:
                 lines += _differences(f"{name}.{field.name}" if name else field.name, a, b, labels)
         return lines
+    if isinstance(expected, EditHistory) and isinstance(found, EditHistory):  # the writes both hold in memory
+        if len(expected) != len(found):
+            return [f"{name}: {first} has {len(expected)}, {second} has {len(found)}"]
+        start = len(expected) - min(len(expected.recent), len(found.recent))
+        index = next((i for i in range(start, len(expected)) if expected[i] != found[i]), None)
+        return [] if index is None else _differences(f"{name}[{index}]", expected[index], found[index], labels)
     if isinstance(expected, list) and isinstance(found, list):
         if len(expected) != len(found):
             return [f"{name}: {first} has {len(expected)}, {second} has {len(found)}"]

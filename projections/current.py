@@ -22,12 +22,12 @@ from ledgerflow.projections import edits as _edits
 from ledgerflow.projections import horizon
 from ledgerflow.projections import subscribers as _subscribers
 from ledgerflow.projections import versions as _versions
+from ledgerflow.projections.edit_history import edit_of
 from ledgerflow.projections.records import RecordLike
 from ledgerflow.projections.state import CurrentState, ReplayGapError, handles
 from ledgerflow.projections.views import (
     CycleView,
     DataNodeView,
-    Edit,
     JobView,
     ScenarioView,
     SequenceView,
@@ -80,20 +80,8 @@ def _dn_created(state: CurrentState, r: RecordLike) -> None:
 @handles(DataNodeTopics.WRITTEN)
 def _dn_written(state: CurrentState, r: RecordLike) -> None:
     dn = state.data_nodes[r.originator_id]
-    p = r.payload
-    dn.edits.append(
-        Edit(
-            r.timestamp,
-            p["content_hash"],
-            p["size"],
-            p["location"],
-            p["kind"],
-            p["job_id"],
-            p["editor_id"],
-            p["comment"],
-            p["extra"],
-        )
-    )
+    dn.edits.append(edit_of(r), state.keep_writes)
+    state.reads_older_writes(dn.edits)
     dn.locked, dn.editor_id, dn.editor_expiration = False, None, None
 
 
@@ -134,6 +122,7 @@ def _task_deleted(state: CurrentState, r: RecordLike) -> None:
         state._unlink(dn_id, task.id)
     state.parents.pop(task.id, None)
     state.task_jobs.pop(task.id, None)
+    state.remove_deleted()  # none of the deleted ids waiting may be among those dropped with the task
     state.archived_jobs.pop(task.id, None)
 
 
@@ -177,6 +166,7 @@ def _scenario_primary(state: CurrentState, r: RecordLike) -> None:
 @handles(ScenarioTopics.DELETED)
 def _scenario_deleted(state: CurrentState, r: RecordLike) -> None:
     scenario = state.scenarios.pop(r.originator_id)
+    state.remove_deleted()  # none of the deleted ids waiting may be among those dropped with the scenario
     state.archived_submissions.pop(scenario.id, None)
     for child in (*scenario.task_ids, *scenario.additional_data_node_ids):
         state._unlink(child, scenario.id)
@@ -242,6 +232,8 @@ def _submission_status(state: CurrentState, r: RecordLike) -> None:
 @handles(SubmissionTopics.DELETED)
 def _submission_deleted(state: CurrentState, r: RecordLike) -> None:
     submission = state.submissions.pop(r.originator_id, None)
+    if submission is None and state.was_archived(r.originator_id):  # it had left memory
+        state.archived_was_deleted(r.originator_id)
     if submission is not None:
         siblings = state.entity_submissions.get(submission.entity_id, [])
         if submission.id in siblings:
@@ -276,6 +268,8 @@ def _job_status(state: CurrentState, r: RecordLike) -> None:
 def _job_deleted(state: CurrentState, r: RecordLike) -> None:
     job = state.jobs.pop(r.originator_id, None)
     if job is None:  # it had left memory (projections/horizon.py)
+        if state.was_archived(r.originator_id):
+            state.archived_was_deleted(r.originator_id)
         return
     jobs = state.task_jobs.get(job.task_id, [])
     if job.id in jobs:

@@ -23,6 +23,8 @@ from typing import Any
 
 import orjson
 
+from ledgerflow.projections.edit_history import Edit, EditHistory
+
 __all__ = ["ShapeError", "decode_field", "encode_field"]
 
 Encode = Callable[[Any], Any]
@@ -241,6 +243,24 @@ def _dataclass(cls: type[Any], tagged: bool) -> tuple[Encode, Decode]:
     return encode, namespace["decode"]
 
 
+def _edit_history(tagged: bool) -> tuple[Encode, Decode]:
+    """A node's writes as ``[count, [last writes...]]``; a list of every write (checkpoints before
+    the writes were bounded) is read too."""
+    encode_edit, decode_edit = codec_of(Edit, tagged)
+
+    def decode(value: Any) -> EditHistory:
+        _expect(value, list, "a node's writes")
+        if len(value) == 2 and type(value[0]) is int:
+            count, recent = value[0], [decode_edit(row) for row in _expect(value[1], list, "a list of writes")]
+            if count < len(recent):
+                raise ShapeError(f"a node's writes count {count} but hold {len(recent)}")
+            return EditHistory(count, recent)
+        every = [decode_edit(row) for row in value]
+        return EditHistory(len(every), every)
+
+    return (lambda history: history.to_plain(encode_edit)), decode
+
+
 @cache
 def annotation_names() -> dict[str, Any]:
     """Names the projection's annotations use but its modules import only for type checking."""
@@ -277,6 +297,8 @@ def codec_of(annotation: Any, tagged: bool = False) -> tuple[Encode, Decode]:
         return (lambda v: base64.b64encode(v).decode("ascii")), (lambda v: bytearray(base64.b64decode(v)))
     if annotation is datetime:
         return (lambda v: v.isoformat()), _datetime_decode
+    if annotation is EditHistory:
+        return _edit_history(tagged)
     if isinstance(annotation, type) and issubclass(annotation, IntEnum):
         return _enum(annotation)
     if isinstance(annotation, type) and is_dataclass(annotation):

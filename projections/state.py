@@ -14,9 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ledgerflow.domain.job import JobTopics
+from ledgerflow.domain.submission import SubmissionTopics
 from ledgerflow.projections import archive
 from ledgerflow.projections.archive import Packed
 from ledgerflow.projections.cache_validity import CacheValidity
+from ledgerflow.projections.edit_history import KEEP_WRITES, EditHistory, OlderWrites
 from ledgerflow.projections.records import RecordLike
 from ledgerflow.projections.views import (
     CycleView,
@@ -32,6 +35,7 @@ from ledgerflow.projections.views import (
 
 Handler = Callable[["CurrentState", RecordLike], None]
 _HANDLERS: dict[str, Handler] = {}
+_DELETIONS = (JobTopics.DELETED, SubmissionTopics.DELETED)
 
 
 def handles(topic: str) -> Callable[[Handler], Handler]:
@@ -82,10 +86,14 @@ class CurrentState:
     archived_jobs: Packed = field(default_factory=dict)
     archived_submissions: Packed = field(default_factory=dict)
     archived_through: str = field(default_factory=str)  # no class attribute: restored when first used
+    # ids among those that were deleted since, until they leave the packed ids (``remove_deleted``)
+    archived_deleted: set[str] = field(default_factory=set)
     version_renames: dict[str, str] = field(default_factory=dict)
 
     #: Finished submissions kept in memory with their jobs (None: all); set by the runtime.
     keep_finished: ClassVar[int | None] = None
+    #: Writes of each data node kept in memory (None: all; older ones are read back from the log).
+    keep_writes: ClassVar[int | None] = None
 
     def defer(self, names: set[str], load: Callable[[str], Any]) -> None:
         """Fields to restore from a checkpoint only when first used (listing scenarios needs few)."""
@@ -104,8 +112,11 @@ class CurrentState:
                 if name not in names:
                     raise AttributeError(name)
                 value = load(name)
-                if name in ("jobs", "submissions") and "_read_back" in self.__dict__:
-                    value = archive.ReadBackTable(value, self.__dict__["_read_back"])
+                if name in ("jobs", "submissions") and "_log" in self.__dict__:
+                    value = archive.ReadBackTable(value, self.__dict__["_log"])
+                if name == "data_nodes":
+                    for view in value.values():
+                        self.reads_older_writes(view.edits)
                 if name == "revisions":
                     value.update(self.__dict__.pop("_new_revisions", {}))
                 setattr(self, name, value)
@@ -127,6 +138,8 @@ class CurrentState:
             if record.originator_version <= seen:
                 return False
             if seen == 0 and record.originator_version > 1 and self.was_archived(record.originator_id):
+                if record.topic in _DELETIONS:  # read-backs fold it; listings and counts leave the id out
+                    self.archived_was_deleted(record.originator_id)
                 return False  # folded before it left memory, or its deletion: read-backs fold the log
             if record.originator_version != seen + 1:
                 raise ReplayGapError(
@@ -182,37 +195,74 @@ class CurrentState:
         )
 
     def set_horizon(self, keep_finished: int | None) -> None:
-        """Keep at most ``keep_finished`` finished submissions (and their jobs) in memory."""
+        """Keep at most ``keep_finished`` finished submissions (and their jobs) in memory, and the last
+        ``keep_finished`` writes of each data node, at most ``KEEP_WRITES`` (at least one)."""
         self.__dict__["keep_finished"] = keep_finished
+        self.__dict__["keep_writes"] = None if keep_finished is None else max(1, min(keep_finished, KEEP_WRITES))
 
-    def set_read_back(self, read_back: Callable[[str], Any]) -> None:
-        """Look up ids missing from ``jobs`` and ``submissions`` with ``read_back`` (the log), if they left memory."""
-        self.__dict__["_read_back"] = read_back
+    def older_writes(self) -> OlderWrites:
+        """Where this state's data nodes read the writes that left memory."""
+        holder: OlderWrites | None = self.__dict__.get("_older_writes")
+        if holder is None:
+            holder = self.__dict__["_older_writes"] = OlderWrites()
+        return holder
+
+    def reads_older_writes(self, history: EditHistory) -> None:
+        """Let a node's history read its writes that left memory from this state's log."""
+        if history.older is None and not history.in_memory:
+            history.older = self.older_writes()
+
+    def set_read_back(self, log: archive.ReadsLog) -> None:
+        """Read what left memory back from ``log``: ids missing from ``jobs`` and ``submissions``, and the
+        older writes of data nodes."""
+        self.__dict__["_log"] = log
+        self.older_writes().read = log.writes
         for name in ("jobs", "submissions"):
             if name in self.__dict__:
-                self.__dict__[name] = archive.ReadBackTable(self.__dict__[name], read_back)
+                self.__dict__[name] = archive.ReadBackTable(self.__dict__[name], log)
+
+    def _unpacked(self, packed: archive.Packed, owner: str) -> list[str]:
+        ids = archive.unpack(packed, owner)
+        deleted = self.archived_deleted
+        return [i for i in ids if i not in deleted] if deleted else ids
 
     def jobs_of(self, task_id: str) -> list[str]:
         """Every job of a task, in creation order, those that left memory included."""
-        return archive.merged(archive.unpack(self.archived_jobs, task_id), self.task_jobs.get(task_id, []))
+        return archive.merged(self._unpacked(self.archived_jobs, task_id), self.task_jobs.get(task_id, []))
 
     def submissions_of(self, entity_id: str) -> list[str]:
         """Every submission of an entity, in creation order, those that left memory included."""
-        found = archive.unpack(self.archived_submissions, entity_id)
+        found = self._unpacked(self.archived_submissions, entity_id)
         return archive.merged(found, self.entity_submissions.get(entity_id, []))
 
     def archived_ids(self, table: str) -> list[str]:
-        """The ids of every job (``table`` "jobs") or submission ("submissions") that left memory."""
+        """The ids of every job (``table`` "jobs") or submission ("submissions") that left memory (and lives)."""
         packed = self.archived_jobs if table == "jobs" else self.archived_submissions
         in_memory = getattr(self, table)  # in memory only: ``in`` would read back
         return [
-            i for owner in list(packed) for i in archive.unpack(packed, owner) if not dict.__contains__(in_memory, i)
+            i for owner in list(packed) for i in self._unpacked(packed, owner) if not dict.__contains__(in_memory, i)
         ]
 
     def archived_count(self, table: str) -> int:
-        """How many jobs (``table`` "jobs") or submissions ("submissions") left memory (deleted ones among them)."""
+        """How many jobs (``table`` "jobs") or submissions ("submissions") left memory and were not deleted."""
         packed = self.archived_jobs if table == "jobs" else self.archived_submissions
-        return sum(len(ids) // 16 for prefixes in packed.values() for ids in prefixes.values())
+        prefix = "JOB_" if table == "jobs" else "SUBMISSION_"
+        packed_count = sum(len(ids) // 16 for prefixes in packed.values() for ids in prefixes.values())
+        return packed_count - sum(1 for i in self.archived_deleted if i.startswith(prefix))
+
+    def archived_was_deleted(self, entity_id: str) -> None:
+        """A job or submission that left memory was deleted: its id leaves the packed ids, a batch at a time
+        (where an id is packed takes a pass over all of them to find: the deletion names no task or entity)."""
+        self.archived_deleted.add(entity_id)
+        if len(self.archived_deleted) >= archive.REMOVE_AFTER:
+            self.remove_deleted()
+
+    def remove_deleted(self) -> None:
+        """Take the deleted ids waiting in ``archived_deleted`` out of the packed ids."""
+        if self.archived_deleted:
+            archive.remove(self.archived_jobs, self.archived_deleted)
+            archive.remove(self.archived_submissions, self.archived_deleted)
+            self.archived_deleted.clear()
 
     def take_archived(self) -> list[str]:
         """The ids that left memory since the last call (the runtime drops their cached aggregates)."""

@@ -7,21 +7,22 @@ from datetime import datetime
 from typing import Any
 
 from ledgerflow.domain.enums import Status, SubmissionStatus
+from ledgerflow.projections.edit_history import Edit, EditHistory
 
-
-@dataclass(slots=True)
-class Edit:
-    """One write of a data node."""
-
-    timestamp: datetime
-    content_hash: str
-    size: int
-    location: str
-    kind: str
-    job_id: str | None
-    editor_id: str | None
-    comment: str | None
-    extra: dict[str, Any]
+__all__ = [
+    "CycleView",
+    "DataNodeView",
+    "Edit",
+    "EditHistory",
+    "JobView",
+    "ScenarioView",
+    "SequenceView",
+    "StatusChange",
+    "SubmissionView",
+    "Subscriber",
+    "TaskView",
+    "VersionView",
+]
 
 
 @dataclass(slots=True)
@@ -36,10 +37,14 @@ class DataNodeView:
     version: str
     key: str
     created_at: datetime
-    edits: list[Edit] = field(default_factory=list)
+    # every write: the count and the last ones in memory, older ones read back from the log
+    edits: EditHistory = field(default_factory=EditHistory)
     locked: bool = False
     editor_id: str | None = None
     editor_expiration: datetime | None = None
+
+    def __post_init__(self) -> None:
+        self.edits.node_id = self.id
 
 
 @dataclass(slots=True)

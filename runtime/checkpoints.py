@@ -24,7 +24,7 @@ from ledgerflow.projections.checkpoint import (
     seal_problem,
 )
 from ledgerflow.projections.current import CurrentState
-from ledgerflow.runtime.read_back import read_back
+from ledgerflow.runtime.read_back import LogReadBack
 from ledgerflow.storage.eventstore import EventStore
 
 __all__ = ["check_saved_state", "load_saved_state", "save_state"]
@@ -81,8 +81,8 @@ def load_saved_state(store: EventStore, until: int | None = None, *, lazy: bool 
 
     try:
         state = load_state(names, eager, fetch, refold, position=position, link=store.chain.link_at(position))
-        # jobs and submissions that left memory before the checkpoint, as of the position asked for
-        state.set_read_back(lambda entity_id: read_back(store, state, entity_id, until))
+        # jobs, submissions and writes that left memory before the checkpoint, as of the position asked for
+        state.set_read_back(LogReadBack(store, state, until))
         return state
     except Exception as error:  # a checkpoint only saves time: the log has everything
         log.warning(

@@ -26,7 +26,7 @@ from ledgerflow.projections.current import CurrentState, ReplayGapError
 from ledgerflow.runtime.checkpoints import load_saved_state, save_state
 from ledgerflow.runtime.fold_progress import FoldProgress, reporting
 from ledgerflow.runtime.metadata import metadata
-from ledgerflow.runtime.read_back import KEEP_FINISHED, read_back
+from ledgerflow.runtime.read_back import KEEP_FINISHED, LogReadBack
 from ledgerflow.storage.blobs import BlobStore
 from ledgerflow.storage.eventstore import EventStore
 from ledgerflow.storage.presence import Presence
@@ -56,8 +56,9 @@ class Runtime:
     ) -> None:
         """Open the log at ``url`` (default: the SQLite file ``events.db`` in ``storage_folder``).
 
-        ``keep_finished``: finished submissions kept in memory with their jobs (None: all); older
-        ones are read back from the log when asked for (``runtime/read_back.py``).
+        ``keep_finished``: finished submissions kept in memory with their jobs (None: all), and writes
+        of each data node (at most ``KEEP_WRITES``); older ones are read back from the log when asked
+        for (``runtime/read_back.py``).
         ``on_fold(done, total)``: told how the start-up's fold of the events after the checkpoint
         goes (the caller shows it; a start-up with nothing to fold does not call it).
         """
@@ -113,7 +114,7 @@ class Runtime:
     def adopt(self, state: CurrentState) -> CurrentState:
         """``state`` with this runtime's horizon, reading what left memory back from this log."""
         state.set_horizon(self.keep_finished)
-        state.set_read_back(lambda entity_id: read_back(self.store, state, entity_id))
+        state.set_read_back(LogReadBack(self.store, state))
         return state
 
     # -- commands -------------------------------------------------------------------------

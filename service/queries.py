@@ -8,6 +8,7 @@ from typing import Any
 
 from ledgerflow.domain.errors import NON_EXISTING, ModelNotFound
 from ledgerflow.domain.ids import entity_kind
+from ledgerflow.projections.archive import look_up_many
 from ledgerflow.service.entities.base import EntityHandle, Source
 from ledgerflow.service.entities.datanode import DataNode
 from ledgerflow.service.entities.job import Job, Submission
@@ -79,10 +80,8 @@ def _with_archived(source: Source, table: str, cls: Callable[[str, Source], Any]
     """Every visible job or submission, oldest first, those read back from the log included."""
     views = getattr(source.state, table)
     found = [(view.creation_date, i) for i, view in views.items() if source.visible(view.version)]
-    for entity_id in source.state.archived_ids(table):
-        view = views.get(entity_id)  # read back from the log (None if deleted)
-        if view is not None and source.visible(view.version):
-            found.append((view.creation_date, entity_id))
+    left = look_up_many(views, source.state.archived_ids(table))  # read back from the log (deleted: left out)
+    found += [(view.creation_date, i) for i, view in left.items() if source.visible(view.version)]
     found.sort(key=lambda pair: pair[0])
     return [cls(i, source) for _, i in found]
 

@@ -27,7 +27,8 @@ log = logging.getLogger("ledgerflow")
 
 
 def _keep_finished_jobs() -> int | None:
-    """``configure_job_executions(keep_finished_jobs=N)``: finished submissions (and their jobs) kept in memory."""
+    """``configure_job_executions(keep_finished_jobs=N)``: finished submissions (and their jobs) kept in memory,
+    and writes of each data node (at most ``KEEP_WRITES``)."""
     value = Config.job_config.properties.get("keep_finished_jobs", KEEP_FINISHED)
     if value is None:
         return None

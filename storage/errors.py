@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ledgerflow.domain.errors import EventStoreError
+from ledgerflow.domain.errors import EventStoreError, IncompleteLog
 
 __all__ = [
     "AggregateNotFound",
@@ -11,6 +11,7 @@ __all__ = [
     "BlobStoreError",
     "ChainBroken",
     "EventStoreError",
+    "IncompleteLog",
     "WriterClosed",
 ]
 

@@ -56,12 +56,18 @@ class LedgerApplication(Application[str]):
         return Environment(name, dict(env or {}))
 
 
+_IDS_PER_QUERY = 500  # ids in one ``IN (...)`` (SQLite allows 32,766 parameters)
+
+
 class _Recorder(Protocol):
     dialect: str
 
     def insert_rows(self, rows: Sequence[StoredRow], blobs: Sequence[tuple[str, bytes]] = ()) -> list[int]: ...
     def select_rows(self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()) -> list[_Row]: ...
-    def select_aggregate_rows(self, originator_id: str) -> list[_Row]: ...
+    def select_aggregate_rows(
+        self, originator_id: str, topic: str | None = None, limit: int | None = None
+    ) -> list[_Row]: ...
+    def select_aggregates_rows(self, originator_ids: Sequence[str]) -> list[_Row]: ...
     def select_prefix_rows(self, prefix: str, until: int) -> list[_Row]: ...
     def max_notification_id(self) -> int | None: ...
     def run(self, statement: str, params: Sequence[Any] = (), *, commit: bool = False) -> list[tuple[Any, ...]]: ...
@@ -199,10 +205,20 @@ class EventStore:
         table = self.recorder.qualify(self.recorder.events_table_name)
         return sorted(row[0] for row in self.recorder.run(f"SELECT DISTINCT topic FROM {table}"))
 
-    def events_of(self, originator_id: str) -> list[Record]:
-        """One aggregate's events, in version order."""
+    def events_of(self, originator_id: str, topic: str | None = None, limit: int | None = None) -> list[Record]:
+        """One aggregate's events, in version order (only those of ``topic``; the first ``limit``)."""
         decode = self.mapper.decode_row
-        return [decode(*row) for row in self.recorder.select_aggregate_rows(originator_id)]
+        return [decode(*row) for row in self.recorder.select_aggregate_rows(originator_id, topic, limit)]
+
+    def events_of_many(self, originator_ids: Sequence[str]) -> dict[str, list[Record]]:
+        """The events of each aggregate, in version order, in few queries (ids without events are left out)."""
+        decode = self.mapper.decode_row
+        found: dict[str, list[Record]] = {}
+        ids = list(dict.fromkeys(originator_ids))
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            for row in self.recorder.select_aggregates_rows(ids[start : start + _IDS_PER_QUERY]):
+                found.setdefault(row[1], []).append(decode(*row))
+        return found
 
     def events_with_prefix(self, prefix: str, until: int | None = None) -> list[Record]:
         """The events of every aggregate whose id starts with ``prefix`` (e.g. ``"VERSION_"``), in log order."""

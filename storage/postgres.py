@@ -194,11 +194,27 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         params.append(limit)
         return self._query(statement, params)
 
-    def select_aggregate_rows(self, originator_id: str) -> list[Row]:
-        """One aggregate's rows in version order."""
+    def select_aggregate_rows(
+        self, originator_id: str, topic: str | None = None, limit: int | None = None
+    ) -> list[Row]:
+        """One aggregate's rows in version order (only those of ``topic``; the first ``limit``)."""
         statement = "SELECT notification_id, originator_id, originator_version, topic, state "
-        statement += f"FROM {self._table()} WHERE originator_id = %s ORDER BY originator_version"
-        return self._query(statement, [originator_id])
+        statement += f"FROM {self._table()} WHERE originator_id = %s"
+        params: list[Any] = [originator_id]
+        if topic is not None:
+            statement += " AND topic = %s"
+            params.append(topic)
+        statement += " ORDER BY originator_version"
+        if limit is not None:
+            statement += " LIMIT %s"
+            params.append(limit)
+        return self._query(statement, params)
+
+    def select_aggregates_rows(self, originator_ids: Sequence[str]) -> list[Row]:
+        """The rows of several aggregates, each in version order."""
+        statement = "SELECT notification_id, originator_id, originator_version, topic, state "
+        statement += f"FROM {self._table()} WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+        return self._query(statement, [list(originator_ids)]) if originator_ids else []
 
     def select_prefix_rows(self, prefix: str, until: int) -> list[Row]:
         """The rows of every aggregate whose id starts with ``prefix``, up to ``until``, in log order."""

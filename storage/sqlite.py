@@ -185,13 +185,32 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         params.append(limit)
         return self.run(statement, params)
 
-    def select_aggregate_rows(self, originator_id: str) -> list[Row]:
-        """One aggregate's rows in version order."""
+    def select_aggregate_rows(
+        self, originator_id: str, topic: str | None = None, limit: int | None = None
+    ) -> list[Row]:
+        """One aggregate's rows in version order (only those of ``topic``; the first ``limit``)."""
         statement = (
             "SELECT rowid, originator_id, originator_version, topic, state "
-            f"FROM {self.events_table_name} WHERE originator_id=? ORDER BY originator_version"
+            f"FROM {self.events_table_name} WHERE originator_id=?"
         )
-        return self.run(statement, [originator_id])
+        params: list[Any] = [originator_id]
+        if topic is not None:
+            statement += " AND topic=?"
+            params.append(topic)
+        statement += " ORDER BY originator_version"
+        if limit is not None:
+            statement += " LIMIT ?"
+            params.append(limit)
+        return self.run(statement, params)
+
+    def select_aggregates_rows(self, originator_ids: Sequence[str]) -> list[Row]:
+        """The rows of several aggregates, each in version order."""
+        statement = (
+            "SELECT rowid, originator_id, originator_version, topic, state FROM "
+            f"{self.events_table_name} WHERE originator_id IN ({','.join('?' * len(originator_ids))}) "
+            "ORDER BY originator_id, originator_version"
+        )
+        return self.run(statement, list(originator_ids)) if originator_ids else []
 
     def select_prefix_rows(self, prefix: str, until: int) -> list[Row]:
         """The rows of every aggregate whose id starts with ``prefix``, up to ``until``, in log order."""

@@ -173,8 +173,8 @@ def _plan(runtime: Runtime, backends: Backends, job: str) -> _Plan:
     outputs = []
     for node_id in task_view.output_ids:
         node = after.data_nodes[node_id]
-        written = [e.content_hash for e in node.edits if e.job_id == job]
-        plan.recorded[node_id] = written[-1] if written else None
+        written = node.edits.last_where(lambda e: e.job_id == job)
+        plan.recorded[node_id] = written.content_hash if written is not None else None
         plan.output_config_ids.append(node.config_id)
         outputs.append(node_spec(node))
     function = before.get(view.task_id).function

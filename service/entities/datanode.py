@@ -196,10 +196,10 @@ class DataNode(EntityHandle):
                 )
             edit = view.edits[version - 1]
         elif as_of is not None:
-            earlier = [e for e in view.edits if _naive(e.timestamp) <= _naive(as_of)]
-            if not earlier:
+            moment = _naive(as_of)
+            edit = view.edits.last_where(lambda e: _naive(e.timestamp) <= moment)  # the log only if needed
+            if edit is None:
                 raise NoData(f'DataNode "{view.config_id}" had no data at {as_of}.')
-            edit = earlier[-1]
         elif not view.edits:
             log.warning('DataNode "%s" (%s) has no data yet: read() returns None.', view.config_id, view.id)
             return None

@@ -24,6 +24,7 @@ from ledgerflow.domain.scenario import Scenario
 from ledgerflow.domain.sequence import Sequence
 from ledgerflow.domain.submission import Submission
 from ledgerflow.domain.task import Task
+from ledgerflow.projections.archive import look_up_many
 from ledgerflow.runtime.runtime import Runtime
 
 _AGGREGATE_OF: dict[str, type[Any]] = {
@@ -167,8 +168,9 @@ def delete_version_entities(runtime: Runtime, version: str, keep: Collection[str
             deletion.add([e for e, view in table.items() if view.version == version and e not in keep])
         for name in ("jobs", "submissions"):  # those that left memory, read back from the log
             table = getattr(state, name)
-            left = [(e, table.get(e)) for e in state.archived_ids(name) if e not in keep]
-            deletion.add([e for e, view in left if view is not None and view.version == version])
+            ids = [e for e in state.archived_ids(name) if e not in keep]
+            left = look_up_many(table, ids)  # read back from the log together (deleted ones left out)
+            deletion.add([e for e in ids if e in left and left[e].version == version])
         return deletion.aggregates()
 
     runtime.command(plan, reason=f"clean entities of version {version}")

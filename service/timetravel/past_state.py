@@ -235,7 +235,8 @@ class _Lazy(dict[str, Any]):
 
 
 class _Table(_Lazy):
-    """Entities by id, each folded in on its first lookup."""
+    """Entities by id, each folded in on its first lookup; once the state is complete, looked up there
+    (where jobs and submissions that had left memory before its checkpoint are read back)."""
 
     def _found(self, key: str) -> dict[str, Any]:
         owner = self._owner
@@ -248,13 +249,18 @@ class _Table(_Lazy):
         return self
 
     def __getitem__(self, key: str) -> Any:
-        return dict.__getitem__(self._found(key), key)
+        table = self._found(key)
+        return dict.__getitem__(self, key) if table is self else table[key]
 
     def get(self, key: str, default: Any = None) -> Any:
-        return dict.get(self._found(key), key, default)
+        table = self._found(key)
+        return dict.get(self, key, default) if table is self else table.get(key, default)
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and dict.__contains__(self._found(key), key)
+        if not isinstance(key, str):
+            return False
+        table = self._found(key)
+        return dict.__contains__(self, key) if table is self else key in table
 
 
 class _Index(_Lazy):

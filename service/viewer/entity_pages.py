@@ -57,8 +57,7 @@ def submission_page(view: Source, reader: Reader, links: Links, submission_id: s
 def _input_edit(node: DataNodeView, started: datetime | None) -> Edit | None:
     if started is None:
         return node.edits[-1] if node.edits else None
-    before = [e for e in node.edits if e.timestamp <= started]
-    return before[-1] if before else None
+    return node.edits.last_where(lambda e: e.timestamp <= started)
 
 
 def job_page(view: Source, reader: Reader, job_id: str) -> dict[str, Any]:
@@ -78,7 +77,7 @@ def job_page(view: Source, reader: Reader, job_id: str) -> dict[str, Any]:
     for node_id in task.output_ids if task else []:
         node = state.data_nodes.get(node_id)
         if node is not None:
-            outputs.append((node, next((e for e in reversed(node.edits) if e.job_id == job_id), None)))
+            outputs.append((node, node.edits.last_where(lambda e: e.job_id == job_id)))
     submission = state.submissions.get(job.submission_id)
     rerun_of = submission.properties.get("rerun_of") if submission is not None else None
     return {

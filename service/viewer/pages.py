@@ -16,6 +16,7 @@ from typing import Any
 from ledgerflow.domain.entity import TOPIC_PREFIX
 from ledgerflow.domain.errors import LedgerflowError, NonExistingEntity
 from ledgerflow.domain.version import VersionTopics
+from ledgerflow.projections.archive import look_up_many
 from ledgerflow.service import queries
 from ledgerflow.service.audit.history import LogEvent, history_of, read_events
 from ledgerflow.service.entities.base import Source
@@ -52,7 +53,8 @@ def _left_memory(state: Any, count: int) -> list[Any]:
     if len(state.submissions) >= count:
         return []
     ids = sorted(state.archived_ids("submissions"), key=lambda i: i.rsplit("_", 1)[-1])[-count:]
-    return [view for view in map(state.submissions.get, ids) if view is not None]
+    found = look_up_many(state.submissions, ids)  # read back from the log together
+    return [found[i] for i in ids if i in found]
 
 
 def overview(view: Source, reader: Reader, page: int) -> dict[str, Any]:
