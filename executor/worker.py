@@ -2,7 +2,9 @@
 
 The orchestrator starts it as a fresh interpreter (``python -c BOOT R W``) talking over two
 pipes, so the application's ``__main__`` script is not re-run at start-up (an unguarded script
-whose functions live in modules still works). The script is loaded — as ``__mp_main__``, which
+whose functions live in modules still works). It imports little until its first job (the framing of
+``frames.py``; no event loop, no config, no optional storage libraries), so it is ready soon after
+the interpreter is. The script is loaded — as ``__mp_main__``, which
 skips its ``if __name__ == "__main__":`` block — only when a job needs a function defined in it.
 
 Workers read inputs and write outputs themselves, through the same data node backends and
@@ -17,21 +19,17 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
-import runpy
 import signal
 import sys
 import threading
 import time
 import types
-from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from ledgerflow.executor.channel import receive_blocking, send_blocking
-from ledgerflow.executor.execution import execute_blocking
-from ledgerflow.executor.jobspec import JobOutcome, JobSpec, failure
-from ledgerflow.storage.blobs import BlobStore
-from ledgerflow.storage.datanodes import Backends
-from ledgerflow.storage.inline_blobs import InlineBlobs
+from ledgerflow.executor.frames import receive_blocking, send_blocking
+
+if TYPE_CHECKING:
+    from ledgerflow.executor.jobspec import JobOutcome
 
 BOOT = "import sys; from ledgerflow.executor.worker import main; main(int(sys.argv[1]), int(sys.argv[2]))"
 
@@ -39,7 +37,7 @@ BOOT = "import sys; from ledgerflow.executor.worker import main; main(int(sys.ar
 #: and the pickled ``(inputs, outputs, shipped)`` (unpickled only once the main script is loaded).
 Request = tuple[str, str, str, bool, bytes]
 #: A reply: job id, outcome, small payloads ``[(hash, bytes)]`` for the orchestrator to commit.
-Reply = tuple[str, JobOutcome, list[tuple[str, bytes]]]
+Reply = tuple[str, "JobOutcome", list[tuple[str, bytes]]]
 
 
 class ShippedBlobs:
@@ -64,7 +62,7 @@ class Worker:
     def __init__(self, setup: dict[str, Any]) -> None:
         sys.path[:] = setup["sys_path"]
         os.chdir(setup["cwd"])
-        self.blob_folder = Path(setup["blob_folder"])
+        self.blob_folder: str = setup["blob_folder"]
         self.inline_limit: int = setup["inline_limit"]
         self.main_path: str | None = setup["main_path"]
         self._functions: dict[str, Any] = {}
@@ -75,6 +73,8 @@ class Worker:
         if self._main is None:
             if self.main_path is None:
                 raise ImportError("the application's __main__ script cannot be imported by worker processes")
+            import runpy
+
             module = types.ModuleType("__mp_main__")
             module.__file__ = self.main_path
             sys.modules["__mp_main__"] = module
@@ -105,6 +105,13 @@ class Worker:
 
     def run(self, request: Request) -> Reply:
         """Run one job; never raises."""
+        # Imported with the first job, not at start: the process is up (and ready for it) sooner.
+        from ledgerflow.executor.execution import execute_blocking
+        from ledgerflow.executor.jobspec import JobSpec, failure
+        from ledgerflow.storage.blobs import BlobStore
+        from ledgerflow.storage.datanodes import Backends
+        from ledgerflow.storage.inline_blobs import InlineBlobs
+
         job_id, task_config_id, reference, needs_main, body = request
         inline = ShippedBlobs(self.inline_limit, {})
         try:
