@@ -30,6 +30,7 @@ from ledgerflow.executor.frames import receive_blocking, send_blocking
 
 if TYPE_CHECKING:
     from ledgerflow.executor.jobspec import JobOutcome
+    from ledgerflow.storage.inline_blobs import InlineBlobs
 
 BOOT = "import sys; from ledgerflow.executor.worker import main; main(int(sys.argv[1]), int(sys.argv[2]))"
 
@@ -67,6 +68,18 @@ class Worker:
         self.main_path: str | None = setup["main_path"]
         self._functions: dict[str, Any] = {}
         self._main: types.ModuleType | None = None
+        self._backends: Any = None  # the blob store and backends, made with the first job
+
+    def _storage(self, inline: ShippedBlobs) -> Any:
+        """The backends, over the blob store with this job's small payloads attached (one of each per process)."""
+        if self._backends is None:
+            from ledgerflow.storage.blobs import BlobStore
+            from ledgerflow.storage.datanodes import Backends
+
+            self._blobs = BlobStore(self.blob_folder, fsync=False)
+            self._backends = Backends(self._blobs)
+        self._blobs.inline = cast("InlineBlobs", inline)
+        return self._backends
 
     def load_main(self) -> types.ModuleType:
         """The application's main script, run as ``__mp_main__`` (its guarded block is skipped)."""
@@ -108,23 +121,21 @@ class Worker:
         # Imported with the first job, not at start: the process is up (and ready for it) sooner.
         from ledgerflow.executor.execution import execute_blocking
         from ledgerflow.executor.jobspec import JobSpec, failure
-        from ledgerflow.storage.blobs import BlobStore
-        from ledgerflow.storage.datanodes import Backends
-        from ledgerflow.storage.inline_blobs import InlineBlobs
 
         job_id, task_config_id, reference, needs_main, body = request
-        inline = ShippedBlobs(self.inline_limit, {})
         try:
             if needs_main:
                 self.load_main()
             inputs, outputs, shipped = pickle.loads(body)
-            inline = ShippedBlobs(self.inline_limit, shipped)
             function = self.resolve(reference)
         except Exception as error:
             return job_id, failure(error), []
-        blobs = BlobStore(self.blob_folder, fsync=False, inline=cast(InlineBlobs, inline))
-        spec = JobSpec(job_id, task_config_id, reference, inputs, outputs)
-        outcome = execute_blocking(spec, function, Backends(blobs))
+        inline = ShippedBlobs(self.inline_limit, shipped)
+        backends = self._storage(inline)
+        try:
+            outcome = execute_blocking(JobSpec(job_id, task_config_id, reference, inputs, outputs), function, backends)
+        finally:  # what this job staged goes back with its reply only: a later job stages it again
+            self._blobs.forget(inline.staged)
         return job_id, outcome, [] if outcome.failed else list(inline.staged.items())
 
 

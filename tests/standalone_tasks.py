@@ -97,3 +97,8 @@ def loaded_modules(_: Any) -> list[str]:
     import sys
 
     return sorted(sys.modules)
+
+
+def value_and_unpicklable(x: int) -> tuple[int, Any]:
+    """Two outputs: the second cannot be pickled, so the job fails after writing the first."""
+    return x, lambda: x
