@@ -85,7 +85,8 @@ class AsyncChannel:
 
     async def send(self, data: bytes) -> None:
         """Write one message; raises ``ChannelClosed`` when the worker is gone."""
-        await self._reader()  # watch for the end of file from now on
+        if self._messages is None:
+            await self._reader()  # watch for the end of file from now on
         view = memoryview(_HEADER.pack(len(data)) + data)
         while view:
             try:
@@ -97,7 +98,7 @@ class AsyncChannel:
 
     async def receive(self) -> bytes | None:
         """The next message; None when the worker is gone."""
-        messages = await self._reader()
+        messages = self._messages if self._messages is not None else await self._reader()
         while not messages.messages:
             messages.waiter = asyncio.get_running_loop().create_future()
             try:

@@ -15,8 +15,7 @@ import pickle
 import subprocess
 import sys
 from collections import deque
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,18 +172,22 @@ class WorkerPool:
         log.info("Worker process %s replaced by %s", worker.pid, fresh.pid)
         return fresh
 
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[Slot]:
-        """Borrow an idle, live worker (waiting for one); it is given back — or replaced — after."""
+    async def borrow(self) -> Slot:
+        """An idle, live worker (waiting for one); ``give_back`` it after."""
         slot = Slot(await self._borrow())
-        try:
-            if not slot.worker.alive and not self.closed:
+        if not slot.worker.alive and not self.closed:
+            try:
                 slot.worker = self._replace(slot.worker)
-            yield slot
-        finally:
-            if not slot.worker.alive and not self.closed:
-                slot.worker = self._replace(slot.worker)
-            self._give_back(slot.worker)
+            except BaseException:
+                self._give_back(slot.worker)
+                raise
+        return slot
+
+    def give_back(self, slot: Slot) -> None:
+        """Return a borrowed worker to the pool (a dead one is replaced first)."""
+        if not slot.worker.alive and not self.closed:
+            slot.worker = self._replace(slot.worker)
+        self._give_back(slot.worker)
 
     async def run(self, slot: Slot, job_id: str, request: Request) -> Reply | None:
         """Run a job on the slot's worker; a worker found dead before the job reached it is replaced first."""
