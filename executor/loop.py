@@ -5,6 +5,10 @@ a script that forgets ``Orchestrator().stop()`` still exits (the session's atexi
 makes everything durable first). Starting it does not wait for the loop to run (importing the
 event loop's backend and starting the thread take tens of milliseconds on a busy machine):
 what is ``spawn``-ed meanwhile starts as soon as it runs, and ``call`` waits for it.
+
+Spawned work runs as plain asyncio tasks (anyio's cancel scopes and task groups work inside them),
+which the loop waits for before it stops: starting one costs a few microseconds, an anyio task
+group's ``start_soon`` about 30 (a task per submission).
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import anyio
-from anyio.abc import TaskGroup
 from anyio.from_thread import BlockingPortal
 
 T = TypeVar("T")
@@ -29,8 +32,8 @@ class LoopThread:
     def __init__(self, name: str = "ledgerflow-orchestrator") -> None:
         self._ready = threading.Event()
         self._portal: BlockingPortal | None = None
-        self._group: TaskGroup | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Task[None]] = set()  # spawned work still running
         self._spawn_lock = threading.Lock()
         self._to_spawn: list[tuple[Callable[..., Awaitable[Any]], tuple[Any, ...]]] = []
         self._stop: anyio.Event | None = None
@@ -52,17 +55,18 @@ class LoopThread:
             self._ready.set()
 
     async def _serve(self) -> None:
-        async with anyio.create_task_group() as group, BlockingPortal() as portal:
+        async with BlockingPortal() as portal:
             self._portal = portal
             self._stop = anyio.Event()
             with self._spawn_lock:  # what was spawned before the loop ran starts now
-                self._group = group
                 self._loop = asyncio.get_running_loop()
                 if self._to_spawn:
                     self._loop.call_soon(self._start_spawned)
             self._ready.set()
             await self._stop.wait()
             await portal.stop(cancel_remaining=False)
+            while self._tasks:  # let spawned work finish, as a task group would
+                await asyncio.wait(list(self._tasks))
 
     @property
     def portal(self) -> BlockingPortal:
@@ -95,11 +99,13 @@ class LoopThread:
         loop.call_soon_threadsafe(self._start_spawned)
 
     def _start_spawned(self) -> None:
-        assert self._group is not None
+        assert self._loop is not None
         with self._spawn_lock:
             spawned, self._to_spawn = self._to_spawn, []
         for fn, args in spawned:
-            self._group.start_soon(_logged, fn, *args)
+            task = self._loop.create_task(_logged(fn, *args))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     def stop(self, timeout: float | None = 10.0) -> None:
         """Let running work finish, then stop the loop."""
