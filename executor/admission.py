@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from ledgerflow.domain.config import Config
+from ledgerflow.domain.config.accessors import configured
+from ledgerflow.domain.config.layer import TASK
 from ledgerflow.executor.mainscript import check_for_workers
 from ledgerflow.executor.retries import allowed_retries
 from ledgerflow.projections.current import CurrentState
@@ -23,6 +25,6 @@ def check_before_submit(state: CurrentState, task_ids: Iterable[str]) -> None:
         task = state.tasks[task_id]
         allowed_retries(task.config_id, task.properties)
         if in_workers:
-            config = Config.tasks.get(task.config_id)
+            config = configured(TASK, task.config_id)  # this task's config only (``Config.tasks`` copies all)
             function: Any = config.function if config is not None and config.function is not None else task.function
             check_for_workers(function, f'Task "{task.config_id}"')

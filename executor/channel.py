@@ -1,6 +1,6 @@
 """Length-prefixed messages over pipes between the orchestrator and a worker process.
 
-The worker's side blocks (it does one thing at a time). The orchestrator's side lives in its
+The worker's side blocks (it does one thing at a time: ``frames.py``). The orchestrator's side lives in its
 asyncio event loop: the read end is registered once with the loop (a protocol collects complete
 messages as bytes arrive), so a reply costs one read and no registration; writes go straight to
 the non-blocking pipe. An end of file means the other side is gone: ``None`` is received instead
@@ -12,42 +12,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import struct
 from collections import deque
 
 import anyio
 
-_HEADER = struct.Struct("!Q")
+from ledgerflow.executor.frames import HEADER as _HEADER
 
 
 class ChannelClosed(ConnectionError):
     """The other end of the pipe is gone."""
-
-
-def send_blocking(fd: int, data: bytes) -> None:
-    """Write one message (blocking)."""
-    view = memoryview(_HEADER.pack(len(data)) + data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _read_exactly(fd: int, size: int) -> bytes | None:
-    parts, missing = [], size
-    while missing:
-        chunk = os.read(fd, min(missing, 1 << 20))
-        if not chunk:
-            return None
-        parts.append(chunk)
-        missing -= len(chunk)
-    return b"".join(parts)
-
-
-def receive_blocking(fd: int) -> bytes | None:
-    """Read one message (blocking); None at end of file."""
-    header = _read_exactly(fd, _HEADER.size)
-    if header is None:
-        return None
-    return _read_exactly(fd, _HEADER.unpack(header)[0])
 
 
 class _Messages(asyncio.Protocol):
@@ -112,7 +85,8 @@ class AsyncChannel:
 
     async def send(self, data: bytes) -> None:
         """Write one message; raises ``ChannelClosed`` when the worker is gone."""
-        await self._reader()  # watch for the end of file from now on
+        if self._messages is None:
+            await self._reader()  # watch for the end of file from now on
         view = memoryview(_HEADER.pack(len(data)) + data)
         while view:
             try:
@@ -124,7 +98,7 @@ class AsyncChannel:
 
     async def receive(self) -> bytes | None:
         """The next message; None when the worker is gone."""
-        messages = await self._reader()
+        messages = self._messages if self._messages is not None else await self._reader()
         while not messages.messages:
             messages.waiter = asyncio.get_running_loop().create_future()
             try:

@@ -189,8 +189,9 @@ class SubmissionRun:
         """Judge the waiting jobs, then run what becomes ready until nothing is left (the strategy)."""
         raise NotImplementedError
 
-    def _launch_ready(self) -> None:
-        """Start the PENDING jobs not launched yet (the strategy)."""
+    def _launch_ready(self, keep_first: bool = False) -> str | None:
+        """Start the PENDING jobs not launched yet (the strategy); ``keep_first``: all but the first, returned."""
+        return None
 
     def _start(self, job_id: str, reason: str) -> JobSpec | None:
         """The runner has a worker for the job: record RUNNING, unless it was canceled meanwhile."""

@@ -7,7 +7,6 @@ the config package, so a worker process starts quickly.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -62,6 +61,8 @@ def call_blocking(function: Callable[..., Any], args: list[Any]) -> Any:
     """Call ``function`` in a thread without an event loop (a coroutine gets one of its own)."""
     result = function(*args)
     if inspect.isawaitable(result):
+        import asyncio  # only for a coroutine: a worker process starts without an event loop
+
         result = asyncio.run(_awaited(result))
     return result
 

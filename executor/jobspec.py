@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from ledgerflow.storage.datanodes import NodeSpec, Payload
+from ledgerflow.storage.node_spec import NodeSpec, Payload
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,8 @@ class JobOutcome:
 
 def failure(error: BaseException) -> JobOutcome:
     """The outcome of a job that raised ``error``, the user's own frames first."""
+    import traceback  # only on a failure: a worker process starts without it
+
     frames = traceback.extract_tb(error.__traceback__)
     user = [
         f for f in frames if "/ledgerflow/" not in f.filename.replace("\\", "/") and "site-packages" not in f.filename

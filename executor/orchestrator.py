@@ -68,9 +68,9 @@ def settle(runtime: Runtime, submission_id: str) -> None:
     runtime.command(build, reason="submission settled")
 
 
-def _strategy(runner: Runner) -> type[SubmissionRun]:
+def _strategy(runner: Runner, cluster: bool) -> type[SubmissionRun]:
     """How a submission's jobs are run: cluster runs publish and follow the log (``executor/cluster/run.py``)."""
-    if Config.job_config.is_cluster:
+    if cluster:
         from ledgerflow.executor.cluster.run import ClusterRun
 
         return ClusterRun
@@ -92,6 +92,10 @@ class OrchestratorService:
         self.visible = visible
         self.on_job_change = on_job_change
         self.runner = make_runner(runtime, backends)
+        #: The mode the runner was made for, read once: the config is locked while the orchestrator runs
+        #: (reading it takes the config's lock, which the submitting threads take too).
+        self.cluster = Config.job_config.is_cluster
+        self.strategy = _strategy(self.runner, self.cluster)
         self.claims = claims_of(runtime)
         self.claimed: set[str] = set()
         self.loop = LoopThread()
@@ -130,7 +134,7 @@ class OrchestratorService:
 
     async def _run(self, submission_id: str) -> None:
         try:
-            run = _strategy(self.runner)(
+            run = self.strategy(
                 self.runtime, self.runner, submission_id, lambda job_id: self.notify(submission_id, job_id)
             )
             self.runs[submission_id] = run
@@ -157,8 +161,7 @@ class OrchestratorService:
 
         False when another process runs the submission.
         """
-        cluster = Config.job_config.is_cluster
-        if not cluster and self._all_finished(submission_id):  # e.g. every job skipped at submission:
+        if not self.cluster and self._all_finished(submission_id):  # e.g. every job skipped at submission:
             self._release(submission_id)  # nothing to run, so no claim to take (two system calls)
             if self.synchronous:
                 self.runtime.flush()
@@ -208,7 +211,7 @@ class OrchestratorService:
             if view.status is SubmissionStatus.COMPLETED or not self.visible(view.version):
                 continue
             jobs = [state.jobs[j] for j in view.job_ids if j in state.jobs]
-            unsettled = Config.job_config.is_cluster and view.status is not aggregate_status(j.status for j in jobs)
+            unsettled = self.cluster and view.status is not aggregate_status(j.status for j in jobs)
             if view.id not in self.runs and (unsettled or any(not job.status.is_finished for job in jobs)):
                 if self.dispatch(view.id):
                     log.info("Resuming submission %s", view.id)

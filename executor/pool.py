@@ -8,13 +8,14 @@ killed to cancel its job is replaced by a new process at once; the job it ran en
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import pickle
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from collections import deque
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,12 +121,17 @@ class Slot:
 
 
 class WorkerPool:
-    """At most ``size`` worker processes; jobs wait for an idle one in arrival order."""
+    """At most ``size`` worker processes; jobs wait for an idle one in arrival order.
+
+    A worker given back goes straight to the job that waited longest (a future of the loop each:
+    no stream, no task in between), else to the idle ones.
+    """
 
     def __init__(self, size: int, setup: dict[str, Any]) -> None:
         self.size = size
         self.setup = setup
-        self._idle_in, self._idle_out = anyio.create_memory_object_stream[WorkerProcess](size)
+        self._idle: deque[WorkerProcess] = deque()
+        self._waiters: deque[asyncio.Future[WorkerProcess]] = deque()
         self.workers: list[WorkerProcess] = []
         self.closed = False
 
@@ -134,7 +140,30 @@ class WorkerPool:
         for _ in range(self.size):
             worker = WorkerProcess(self.setup)
             self.workers.append(worker)
-            self._idle_in.send_nowait(worker)
+            self._idle.append(worker)
+
+    async def _borrow(self) -> WorkerProcess:
+        """An idle worker, or the next one given back (first come, first served)."""
+        if self._idle and not self._waiters:
+            return self._idle.popleft()
+        waiter: asyncio.Future[WorkerProcess] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            return await waiter
+        except BaseException:  # canceled while waiting: a worker handed over meanwhile goes to the next job
+            if waiter.done() and not waiter.cancelled():
+                self._give_back(waiter.result())
+            else:
+                waiter.cancel()
+            raise
+
+    def _give_back(self, worker: WorkerProcess) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():  # a canceled waiter is skipped
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
 
     def _replace(self, worker: WorkerProcess) -> WorkerProcess:
         worker.channel.close()
@@ -143,18 +172,22 @@ class WorkerPool:
         log.info("Worker process %s replaced by %s", worker.pid, fresh.pid)
         return fresh
 
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[Slot]:
-        """Borrow an idle, live worker (waiting for one); it is given back — or replaced — after."""
-        slot = Slot(await self._idle_out.receive())
-        try:
-            if not slot.worker.alive and not self.closed:
+    async def borrow(self) -> Slot:
+        """An idle, live worker (waiting for one); ``give_back`` it after."""
+        slot = Slot(await self._borrow())
+        if not slot.worker.alive and not self.closed:
+            try:
                 slot.worker = self._replace(slot.worker)
-            yield slot
-        finally:
-            if not slot.worker.alive and not self.closed:
-                slot.worker = self._replace(slot.worker)
-            self._idle_in.send_nowait(slot.worker)
+            except BaseException:
+                self._give_back(slot.worker)
+                raise
+        return slot
+
+    def give_back(self, slot: Slot) -> None:
+        """Return a borrowed worker to the pool (a dead one is replaced first)."""
+        if not slot.worker.alive and not self.closed:
+            slot.worker = self._replace(slot.worker)
+        self._give_back(slot.worker)
 
     async def run(self, slot: Slot, job_id: str, request: Request) -> Reply | None:
         """Run a job on the slot's worker; a worker found dead before the job reached it is replaced first."""

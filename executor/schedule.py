@@ -41,6 +41,11 @@ class Schedule:
     @classmethod
     def of(cls, jobs: Sequence[tuple[str, str, Status]], tasks: Mapping[str, TaskNode]) -> Schedule:
         """The schedule of ``jobs`` (job id, task id, status), in run order, over their ``tasks``."""
+        if len(jobs) == 1:
+            job_id, task_id, status = jobs[0]
+            task = tasks[task_id]
+            if not set(task.inputs).intersection(task.outputs):  # one job, nothing upstream: no graph
+                return cls([job_id], {job_id: status}, {job_id: list(task.inputs)}, {job_id: set()})
         job_of_task = {task_id: job_id for job_id, task_id, _ in jobs}
         ups = upstream_tasks([tasks[task_id] for _, task_id, _ in jobs])
         return cls(

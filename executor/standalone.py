@@ -76,13 +76,16 @@ class SubprocessRunner:
         return spec.job_id, spec.task_config_id, reference, needs_main, body
 
     async def run(self, job_id: str, start: Start) -> JobOutcome | None:
-        async with self.pool.slot() as slot:
+        slot = await self.pool.borrow()
+        try:
             spec = start()
             if spec is None:
                 return None
             reply = await self.pool.run(slot, job_id, self._request(spec))
             if reply is None:
                 return lost_outcome(slot.worker)
+        finally:
+            self.pool.give_back(slot)
         _, outcome, small_payloads = reply
         for digest, data in small_payloads:
             self.inline.stage(digest, data)

@@ -43,7 +43,9 @@ class ConcurrentRun(SubmissionRun):
         async with anyio.create_task_group() as group:
             self._group = group
             self._in_group(group)
-            self._launch_ready()
+            first = self._launch_ready(keep_first=True)
+            if first is not None:  # run by this task: a task fewer per submission (most have one job)
+                await self._run_job(first)
 
     def _in_group(self, group: anyio.abc.TaskGroup) -> None:
         """Start the run's own tasks beside its jobs' (none here)."""
@@ -66,14 +68,19 @@ class ConcurrentRun(SubmissionRun):
                 self.runner.cancel(job_id, self.timed_out[job_id])
         self.watches.pop(job_id, None)
 
-    def _launch_ready(self) -> None:
+    def _launch_ready(self, keep_first: bool = False) -> str | None:
         if self.stopping or self._group is None:
-            return
+            return None
         waiting, self.pending = self.pending, []
+        first = None
         for job_id in waiting:
             if self.statuses[job_id] is Status.PENDING and job_id not in self.launched:
                 self.launched.add(job_id)
-                self._group.start_soon(self._run_job, job_id)
+                if keep_first and first is None:
+                    first = job_id
+                else:
+                    self._group.start_soon(self._run_job, job_id)
+        return first
 
 
 class SequentialRun(SubmissionRun):

@@ -26,9 +26,13 @@ def wait_for(
     """
     changed = threading.Event()
 
-    def on_change(changed_submission: str, _job_id: str) -> None:
+    def on_change(changed_submission: str, job_id: str) -> None:
+        # Woken when one of its jobs finishes: a job starting cannot end the wait (a wake-up and a
+        # GIL hand-over of the waiting thread per job fewer).
         if changed_submission == submission_id:
-            changed.set()
+            view = runtime.state.jobs.get(job_id)
+            if view is None or view.status.is_finished:
+                changed.set()
 
     if service is not None:  # woken by this process's runs at each change, not by a timer
         service.listeners.append(on_change)

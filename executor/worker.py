@@ -2,7 +2,9 @@
 
 The orchestrator starts it as a fresh interpreter (``python -c BOOT R W``) talking over two
 pipes, so the application's ``__main__`` script is not re-run at start-up (an unguarded script
-whose functions live in modules still works). The script is loaded — as ``__mp_main__``, which
+whose functions live in modules still works). It imports little until its first job (the framing of
+``frames.py``; no event loop, no config, no optional storage libraries), so it is ready soon after
+the interpreter is. The script is loaded — as ``__mp_main__``, which
 skips its ``if __name__ == "__main__":`` block — only when a job needs a function defined in it.
 
 Workers read inputs and write outputs themselves, through the same data node backends and
@@ -17,21 +19,18 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
-import runpy
 import signal
 import sys
 import threading
 import time
 import types
-from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from ledgerflow.executor.channel import receive_blocking, send_blocking
-from ledgerflow.executor.execution import execute_blocking
-from ledgerflow.executor.jobspec import JobOutcome, JobSpec, failure
-from ledgerflow.storage.blobs import BlobStore
-from ledgerflow.storage.datanodes import Backends
-from ledgerflow.storage.inline_blobs import InlineBlobs
+from ledgerflow.executor.frames import receive_blocking, send_blocking
+
+if TYPE_CHECKING:
+    from ledgerflow.executor.jobspec import JobOutcome
+    from ledgerflow.storage.inline_blobs import InlineBlobs
 
 BOOT = "import sys; from ledgerflow.executor.worker import main; main(int(sys.argv[1]), int(sys.argv[2]))"
 
@@ -39,7 +38,7 @@ BOOT = "import sys; from ledgerflow.executor.worker import main; main(int(sys.ar
 #: and the pickled ``(inputs, outputs, shipped)`` (unpickled only once the main script is loaded).
 Request = tuple[str, str, str, bool, bytes]
 #: A reply: job id, outcome, small payloads ``[(hash, bytes)]`` for the orchestrator to commit.
-Reply = tuple[str, JobOutcome, list[tuple[str, bytes]]]
+Reply = tuple[str, "JobOutcome", list[tuple[str, bytes]]]
 
 
 class ShippedBlobs:
@@ -64,17 +63,31 @@ class Worker:
     def __init__(self, setup: dict[str, Any]) -> None:
         sys.path[:] = setup["sys_path"]
         os.chdir(setup["cwd"])
-        self.blob_folder = Path(setup["blob_folder"])
+        self.blob_folder: str = setup["blob_folder"]
         self.inline_limit: int = setup["inline_limit"]
         self.main_path: str | None = setup["main_path"]
         self._functions: dict[str, Any] = {}
         self._main: types.ModuleType | None = None
+        self._backends: Any = None  # the blob store and backends, made with the first job
+
+    def _storage(self, inline: ShippedBlobs) -> Any:
+        """The backends, over the blob store with this job's small payloads attached (one of each per process)."""
+        if self._backends is None:
+            from ledgerflow.storage.blobs import BlobStore
+            from ledgerflow.storage.datanodes import Backends
+
+            self._blobs = BlobStore(self.blob_folder, fsync=False)
+            self._backends = Backends(self._blobs)
+        self._blobs.inline = cast("InlineBlobs", inline)
+        return self._backends
 
     def load_main(self) -> types.ModuleType:
         """The application's main script, run as ``__mp_main__`` (its guarded block is skipped)."""
         if self._main is None:
             if self.main_path is None:
                 raise ImportError("the application's __main__ script cannot be imported by worker processes")
+            import runpy
+
             module = types.ModuleType("__mp_main__")
             module.__file__ = self.main_path
             sys.modules["__mp_main__"] = module
@@ -105,19 +118,24 @@ class Worker:
 
     def run(self, request: Request) -> Reply:
         """Run one job; never raises."""
+        # Imported with the first job, not at start: the process is up (and ready for it) sooner.
+        from ledgerflow.executor.execution import execute_blocking
+        from ledgerflow.executor.jobspec import JobSpec, failure
+
         job_id, task_config_id, reference, needs_main, body = request
-        inline = ShippedBlobs(self.inline_limit, {})
         try:
             if needs_main:
                 self.load_main()
             inputs, outputs, shipped = pickle.loads(body)
-            inline = ShippedBlobs(self.inline_limit, shipped)
             function = self.resolve(reference)
         except Exception as error:
             return job_id, failure(error), []
-        blobs = BlobStore(self.blob_folder, fsync=False, inline=cast(InlineBlobs, inline))
-        spec = JobSpec(job_id, task_config_id, reference, inputs, outputs)
-        outcome = execute_blocking(spec, function, Backends(blobs))
+        inline = ShippedBlobs(self.inline_limit, shipped)
+        backends = self._storage(inline)
+        try:
+            outcome = execute_blocking(JobSpec(job_id, task_config_id, reference, inputs, outputs), function, backends)
+        finally:  # what this job staged goes back with its reply only: a later job stages it again
+            self._blobs.forget(inline.staged)
         return job_id, outcome, [] if outcome.failed else list(inline.staged.items())
 
 

@@ -130,7 +130,12 @@ def skipped_at_submission(
     producer: dict[str, str] = {}  # data node id -> the task of this submission writing it
     skipped: dict[str, str] = {}
     for task in tasks:
-        if task.id not in forced and all(_final(state, node_id, producer, skipped) for node_id in task.input_ids):
+        maybe = resume or task.skippable  # else the decision is to run: no fingerprint to compute
+        if (
+            maybe
+            and task.id not in forced
+            and all(_final(state, node_id, producer, skipped) for node_id in task.input_ids)
+        ):
             decision = _judge(state, task, now, force=False, resume=resume)
             if not decision.run:
                 skipped[task.id] = decision.reason

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -196,6 +195,8 @@ class BlobStore:
         if ".tmp" not in self._folders:
             self._tmp.mkdir(parents=True, exist_ok=True)
             self._folders.add(".tmp")
+        import tempfile  # only for a value stored as a file (small ones are rows)
+
         fd, name = tempfile.mkstemp(dir=self._tmp)
         try:
             with os.fdopen(fd, "wb") as file:

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
-import tomllib
 from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 
 class TomlFiles:
@@ -16,6 +12,8 @@ class TomlFiles:
 
     def read(self, path: str | os.PathLike[str]) -> dict[str, Any]:
         """The document in ``path`` (``ValueError`` when it is not TOML)."""
+        import tomllib  # on first use: every process imports this module (the package facade does)
+
         with open(path, "rb") as handle:
             try:
                 return tomllib.load(handle)
@@ -24,6 +22,10 @@ class TomlFiles:
 
     def write(self, path: str | os.PathLike[str], document: dict[str, Any]) -> None:
         """Write ``document`` to ``path`` through a temporary file and a rename."""
+        import tempfile
+
+        import tomli_w
+
         text = tomli_w.dumps(document)
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)

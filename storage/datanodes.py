@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol, cast
@@ -115,6 +114,8 @@ def _hash_of(value: Any) -> tuple[str, int]:
     try:
         data = pickle.dumps(value, protocol=5)
     except Exception:
+        import uuid
+
         return f"unhashable-{uuid.uuid4().hex}", 0
     return hashlib.sha256(data).hexdigest(), len(data)
 
@@ -163,18 +164,25 @@ class Backends:
     """The backend of each storage type."""
 
     def __init__(self, blobs: BlobStore) -> None:
+        self._blobs = blobs
         self._by_type: dict[str, Backend] = {
             "pickle": PickleBackend(blobs),
             "json": JsonBackend(blobs),
             "in_memory": InMemoryBackend(),
             "generic": GenericBackend(),
         }
-        from ledgerflow.storage.tabular.backends import tabular_backends  # pandas is imported on first use
-
-        self._by_type.update(tabular_backends(blobs))
+        self._tabular = False  # their modules load on first use (a worker process starts without them)
 
     def of(self, storage_type: str) -> Backend:
         """The backend for a storage type; a clear error for types not supported yet."""
+        found = self._by_type.get(storage_type)
+        if found is not None:
+            return found
+        if not self._tabular:
+            from ledgerflow.storage.tabular.backends import tabular_backends  # pandas is imported on first use
+
+            self._by_type.update(tabular_backends(self._blobs))
+            self._tabular = True
         try:
             return self._by_type[storage_type]
         except KeyError:

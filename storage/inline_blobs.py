@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ledgerflow.storage.checkpoints import SqlRunner
+if TYPE_CHECKING:
+    from ledgerflow.storage.checkpoints import SqlRunner
 
 __all__ = ["TABLE", "InlineBlobs"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,8 @@ class NodeSpec:
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` by ``data`` at once: a temporary file in the same folder, renamed."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only for a node with a file of its own
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -90,3 +90,15 @@ def wait_for_files(folder: Path, prefix: str, count: int = 1, submission: Any = 
 
 def inc(x: int) -> int:
     return x + 1
+
+
+def loaded_modules(_: Any) -> list[str]:
+    """The modules the worker process running this has imported."""
+    import sys
+
+    return sorted(sys.modules)
+
+
+def value_and_unpicklable(x: int) -> tuple[int, Any]:
+    """Two outputs: the second cannot be pickled, so the job fails after writing the first."""
+    return x, lambda: x

@@ -74,6 +74,8 @@ _ORDERS: OrderedDict[tuple[str, ...], list[str]] = OrderedDict()
 
 def _run_order(tasks: Mapping[str, TaskView], task_ids: list[str]) -> list[str]:
     """The tasks in run order; remembered, as a task's inputs and outputs never change."""
+    if len(task_ids) == 1 and not set(tasks[task_ids[0]].input_ids).intersection(tasks[task_ids[0]].output_ids):
+        return task_ids  # one task that does not read its own output: no graph to build
     key = tuple(task_ids)
     order = _ORDERS.get(key)
     if order is None:

@@ -86,3 +86,19 @@ def test_jobs_by_status_keep_run_order() -> None:
     plan = schedule(load=Status.RUNNING, other=Status.RUNNING, stats=Status.PENDING)
     assert plan.in_status(Status.RUNNING) == ["J_load", "J_other"]
     assert plan.children["J_load"] == ["J_clean", "J_stats"]
+
+
+def test_a_one_job_schedule_is_the_general_one() -> None:
+    alone = Schedule.of([("J_load", "load", Status.SUBMITTED)], TASKS)
+    assert (alone.job_ids, alone.statuses, alone.inputs, alone.upstream, alone.children) == (
+        ["J_load"],
+        {"J_load": Status.SUBMITTED},
+        {"J_load": ["raw"]},
+        {"J_load": set()},
+        {"J_load": []},
+    )
+    assert summary(alone.unblocked(written("raw"))) == {"J_load": "PENDING"}
+    assert summary(alone.unblocked(written())) == {"J_load": "BLOCKED"}
+    # a task reading its own output waits for itself, as in a larger graph
+    loop = Schedule.of([("J_x", "x", Status.SUBMITTED)], {"x": TaskNode("x", ["a", "b"], ["b"])})
+    assert loop.upstream == {"J_x": {"J_x"}}
