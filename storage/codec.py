@@ -8,6 +8,10 @@ the command gave any. Values JSON has no type for are tagged ``{"_type_": ..., "
 design: tuples and sets come back as lists (sets sorted), enums as their values, dataclasses and
 pydantic models as dicts, UUIDs as strings.
 
+The store keeps that JSON compressed (``compression.py``: zstd with a dictionary of typical
+events; ``EventStore.insert`` compresses, and every decoder here takes plain JSON, as older
+stores hold it, and compressed frames alike).
+
 ``LedgerMapper.decode_row`` is the fast path for projections: it returns a ``Record`` (payload
 dict, upcast) without building domain event objects.
 """
@@ -34,6 +38,9 @@ from eventsourcing.persistence import (
     find_id_convertor,
 )
 from eventsourcing.utils import TopicError, get_topic, resolve_topic
+
+from ledgerflow.storage.compression import MAGIC, plain_state
+from ledgerflow.storage.errors import EventStoreError
 
 __all__ = ["LedgerMapper", "OrjsonTranscoder", "Record", "StoredRow"]
 
@@ -232,8 +239,10 @@ class LedgerMapper(Mapper[str]):
         """Decode one stored row to a ``Record``; its payload is upcast like the event class."""
         if self._fast:
             try:
+                if state[:4] == MAGIC:
+                    state = plain_state(state)
                 payload = orjson.loads(state)
-            except orjson.JSONDecodeError as error:
+            except (orjson.JSONDecodeError, EventStoreError) as error:
                 raise _deserialisation_error(topic, originator_id, error) from error
             if _TAG in state:
                 payload = _revive(payload)
@@ -266,7 +275,7 @@ class LedgerMapper(Mapper[str]):
                 data = self.cipher.decrypt(data)
             if self.compressor:
                 data = self.compressor.decompress(data)
-            state: dict[str, Any] = self.transcoder.decode(data)
+            state: dict[str, Any] = self.transcoder.decode(plain_state(data))
         except Exception as error:
             raise _deserialisation_error(topic, originator_id, error) from error
         return state

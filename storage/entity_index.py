@@ -40,6 +40,7 @@ from ledgerflow.domain.task import TaskTopics
 from ledgerflow.storage.batch import Cursor, insert_values
 from ledgerflow.storage.checkpoints import SqlRunner
 from ledgerflow.storage.codec import StoredRow
+from ledgerflow.storage.compression import plain_state
 
 __all__ = ["TABLE", "TOPICS", "Change", "EntityIndex", "extend_index", "index_rows"]
 
@@ -95,7 +96,7 @@ def index_rows(rows: Sequence[StoredRow], positions: Sequence[int]) -> list[tupl
         kind, change, field = known
         version = created_at = None
         if field is not None:
-            payload = orjson.loads(state)
+            payload = orjson.loads(plain_state(state))
             version = payload[field]
             if change == CREATED:
                 created_at = _microseconds(payload["timestamp"])

@@ -20,6 +20,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import PersistenceError
 from eventsourcing.utils import Environment, EnvType
 
+from ledgerflow.storage import compression
 from ledgerflow.storage.chain import Chain, ChainReport, Finding, verify
 from ledgerflow.storage.chain_tail import check_tail
 from ledgerflow.storage.checkpoints import CheckpointStore
@@ -62,7 +63,12 @@ _IDS_PER_QUERY = 500  # ids in one ``IN (...)`` (SQLite allows 32,766 parameters
 class _Recorder(Protocol):
     dialect: str
 
-    def insert_rows(self, rows: Sequence[StoredRow], blobs: Sequence[tuple[str, bytes]] = ()) -> list[int]: ...
+    def insert_rows(
+        self,
+        rows: Sequence[StoredRow],
+        blobs: Sequence[tuple[str, bytes]] = (),
+        plain: Sequence[StoredRow] | None = None,
+    ) -> list[int]: ...
     def select_rows(self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()) -> list[_Row]: ...
     def select_aggregate_rows(
         self, originator_id: str, topic: str | None = None, limit: int | None = None
@@ -141,6 +147,7 @@ class EventStore:
     @classmethod
     def _build(cls, env: dict[str, str], where: str) -> EventStore:
         try:
+            compression.load()  # here, not in the first write or read
             store = cls(LedgerApplication(env=env), where)
             store.checkpoints.create_table()
             store.inline_blobs.create_table()
@@ -151,16 +158,17 @@ class EventStore:
         return store
 
     def encode(self, events: Sequence[DomainEvent], meta: Mapping[str, Any] | None = None) -> list[StoredRow]:
-        """Encode one command's events (with its metadata) to stored rows."""
+        """Encode one command's events (with its metadata) to stored rows (``insert`` compresses them)."""
         return self.mapper.encode_rows(events, meta)
 
     def insert(self, groups: Sequence[Sequence[StoredRow]], blobs: Sequence[tuple[str, bytes]] = ()) -> list[list[int]]:
         """Insert encoded groups in one transaction; their positions, group by group.
 
-        A version conflict raises ``eventsourcing.persistence.IntegrityError`` and writes nothing.
+        Their states are stored compressed (``compression.py``); a version conflict raises
+        ``eventsourcing.persistence.IntegrityError`` and writes nothing.
         """
         rows = [row for group in groups for row in group]
-        positions = self.recorder.insert_rows(rows, blobs) if rows or blobs else []
+        positions = self.recorder.insert_rows(compression.compress_states(rows), blobs, rows) if rows or blobs else []
         if len(positions) != len(rows):
             msg = f"The event store {self.where} gave {len(positions)} positions for {len(rows)}."
             raise EventStoreError(msg)

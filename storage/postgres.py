@@ -140,18 +140,24 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
 
     dialect = "postgresql"
 
-    def insert_rows(self, rows: Sequence[StoredRow], blobs: Sequence[tuple[str, bytes]] = ()) -> list[int]:
+    def insert_rows(
+        self,
+        rows: Sequence[StoredRow],
+        blobs: Sequence[tuple[str, bytes]] = (),
+        plain: Sequence[StoredRow] | None = None,
+    ) -> list[int]:
         """Insert rows in one transaction; their positions.
 
         The small payloads they use are inserted in the same transaction, so a payload is never
-        missing for a committed event, at no extra commit.
+        missing for a committed event, at no extra commit. ``plain``: the same rows with their
+        states as JSON, when ``rows`` hold them compressed (for the entity index).
         """
         if not rows:
             if blobs:
                 with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
                     self._insert_blobs(curs, blobs)
             return []
-        return list(self.insert_events([StoredEvent(*row) for row in rows], blobs=blobs) or ())
+        return list(self.insert_events([StoredEvent(*row) for row in rows], blobs=blobs, plain=plain) or ())
 
     def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         """Called by ``insert_events`` in its transaction, before the events: the payloads they use."""
@@ -176,7 +182,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or []
         rows = [(str(e.originator_id), e.originator_version, e.topic, e.state) for e in stored_events]
         extend_chain(curs, self.qualify(CHAIN_TABLE), rows, positions, placeholder="%s")
-        extend_index(curs, self.qualify(INDEX_TABLE), rows, positions, placeholder="%s")
+        extend_index(curs, self.qualify(INDEX_TABLE), kwargs.get("plain") or rows, positions, placeholder="%s")
         return positions
 
     def select_rows(self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()) -> list[Row]:

@@ -139,17 +139,28 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         c.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         super()._create_table(c)
 
-    def insert_rows(self, rows: Sequence[StoredRow], blobs: Sequence[tuple[str, bytes]] = ()) -> list[int]:
-        """Insert rows (and the small payloads they use) in one transaction; their positions."""
+    def insert_rows(
+        self,
+        rows: Sequence[StoredRow],
+        blobs: Sequence[tuple[str, bytes]] = (),
+        plain: Sequence[StoredRow] | None = None,
+    ) -> list[int]:
+        """Insert rows (and the small payloads they use) in one transaction; their positions.
+
+        ``plain``: the same rows with their states as JSON, when ``rows`` hold them compressed
+        (the entity index reads them without decompressing).
+        """
         with self.datastore.transaction(commit=True) as c:
             insert_values(c, f"INSERT OR IGNORE INTO {INLINE_TABLE} (hash, data)", blobs)
-            return self._insert_rows(c, rows)
+            return self._insert_rows(c, rows, plain)
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **_: Any) -> Sequence[int] | None:
         rows = [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored_events]
         return self._insert_rows(c, rows)  # type: ignore[arg-type]
 
-    def _insert_rows(self, c: SQLiteCursor, rows: Sequence[StoredRow]) -> list[int]:
+    def _insert_rows(
+        self, c: SQLiteCursor, rows: Sequence[StoredRow], plain: Sequence[StoredRow] | None = None
+    ) -> list[int]:
         if not rows:
             return []
         table = self.events_table_name
@@ -166,7 +177,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT rowid FROM {table} WHERE rowid>? ORDER BY rowid", (before,))
             positions = [row[0] for row in c.fetchall()]
         extend_chain(c, CHAIN_TABLE, rows, positions, last=link)  # the links commit with their events
-        extend_index(c, INDEX_TABLE, rows, positions)  # and so do their entity index rows
+        extend_index(c, INDEX_TABLE, plain or rows, positions)  # and so do their entity index rows
         return positions
 
     def select_rows(self, after: int, until: int | None, limit: int, topics: Sequence[str] = ()) -> list[Row]:

@@ -26,6 +26,7 @@ from ledgerflow.projections.current import CurrentState
 from ledgerflow.runtime.datanodes import node_spec
 from ledgerflow.service.timetravel.recorded_values import read_by_hash
 from ledgerflow.storage.blobs import BlobStore
+from ledgerflow.storage.compression import plain_state
 from ledgerflow.storage.datanodes import Backends
 from ledgerflow.storage.eventstore import EventStore
 from ledgerflow.storage.inline_blobs import TABLE as BLOB_TABLE
@@ -60,7 +61,7 @@ def dump(store: EventStore, path: Path) -> None:
     lines = []
     for position, entity, version, topic, state in store.recorder.select_rows(0, None, 10**9):
         row = {"table": "events", "position": position, "originator_id": entity, "originator_version": version}
-        lines.append({**row, "topic": topic, "state": orjson.loads(state)})
+        lines.append({**row, "topic": topic, "state": orjson.loads(plain_state(state))})
     for digest, data in store.recorder.run(
         f"SELECT hash, data FROM {store.recorder.qualify(BLOB_TABLE)} ORDER BY hash"
     ):
@@ -68,8 +69,12 @@ def dump(store: EventStore, path: Path) -> None:
     path.write_text("".join(json.dumps(line, sort_keys=False) + "\n" for line in lines))
 
 
-def load(path: Path, folder: Path) -> EventStore:
-    """A fresh store in ``folder`` holding the rows of the golden log at ``path``."""
+def load(path: Path, folder: Path, *, compressed: bool = False) -> EventStore:
+    """A fresh store in ``folder`` holding the rows of the golden log at ``path``.
+
+    The states are stored as the logs were recorded, plain JSON (the format of stores written
+    before states were compressed); ``compressed`` stores them as ledgerflow writes them now.
+    """
     store = EventStore.open(folder / "events.db")
     events, blobs = [], []
     for line in path.read_text().splitlines():
@@ -79,7 +84,10 @@ def load(path: Path, folder: Path) -> EventStore:
             events.append((row["originator_id"], row["originator_version"], row["topic"], state))
         else:
             blobs.append((row["hash"], base64.b64decode(row["data"])))
-    store.insert([events], blobs)
+    if compressed:
+        store.insert([events], blobs)
+    else:
+        store.recorder.insert_rows(events, blobs)
     return store
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tampering import edit_events
 
 pytestmark = pytest.mark.slow
 
@@ -100,13 +100,7 @@ def test_audit_verify_catches_an_edited_row(tmp_path: Path) -> None:
     head = clean.stdout.split("Head: position ", 1)[1].split()
     noted = f"{head[0].rstrip(',')}:{head[2]}"
     assert ledgerflow(tmp_path, "audit", "verify", "--expect", noted).returncode == 0
-    with sqlite3.connect(tmp_path / ".ledgerflow" / "events.db") as conn:
-        altered = conn.execute(
-            "UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), 'alice', 'mallory') AS BLOB) "
-            "WHERE CAST(state AS TEXT) LIKE '%alice%'"
-        )
-        assert altered.rowcount == 1
-    conn.close()
+    assert edit_events(tmp_path / ".ledgerflow" / "events.db", "alice", "mallory") == 1
     tampered = ledgerflow(tmp_path, "audit", "verify")
     assert tampered.returncode == 1
     assert "was altered" in tampered.stdout and "Traceback" not in tampered.stderr

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -12,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tampering import edit_events
 
 pytestmark = pytest.mark.slow
 
@@ -115,11 +115,8 @@ def test_replay_rerun_and_a_tampered_log(app: tuple[Path, list[str]], tmp_path: 
     shown = ledgerflow(folder, "show", new_id)
     assert f"re-run of: {submission}" in shown.stdout
 
-    with sqlite3.connect(folder / ".ledgerflow" / "events.db") as db:  # edit a write behind ledgerflow's back
-        db.execute(
-            "UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), 'shorter', 'altered') AS BLOB) "
-            "WHERE topic = 'ledgerflow.datanode.written' AND instr(state, 'shorter') > 0"
-        )
+    # edit a write behind ledgerflow's back
+    assert edit_events(folder / ".ledgerflow" / "events.db", "shorter", "altered", "ledgerflow.datanode.written")
     bad = ledgerflow(folder, "replay", "--verify")
     assert bad.returncode == 1
     assert (

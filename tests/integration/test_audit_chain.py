@@ -20,6 +20,7 @@ from ledgerflow.domain.entity import Entity
 from ledgerflow.storage import EventStore, GroupCommitWriter
 from ledgerflow.storage.chain import GENESIS, link_of
 from ledgerflow.storage.chain_rows import unpack
+from ledgerflow.storage.compression import MAGIC, compress_states, plain_state
 
 POSTGRES_URL = os.environ.get("LEDGERFLOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -75,9 +76,11 @@ class Tamper:
         )
 
     def alter(self, position: int, old: bytes, new: bytes) -> None:
+        """Edit the event's JSON, compressed again as the store keeps it (the attacker knows the format)."""
         originator_id, version, topic, state = self.row(position)
-        assert old in state
-        self.set_row(position, (originator_id, version, topic, state.replace(old, new)))
+        plain = plain_state(state)
+        assert state[:4] == MAGIC and old in plain
+        self.set_row(position, compress_states([(originator_id, version, topic, plain.replace(old, new))])[0])
 
     def swap(self, first: int, second: int) -> None:
         a, b = self.row(first), self.row(second)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tampering import edit_part, part_of
 
 CLI = [sys.executable, "-m", "ledgerflow.cli"]
 APP = textwrap.dedent(
@@ -51,26 +52,20 @@ def _scenario_named(folder: Path, name: str) -> None:
     _app(folder, "create", name)
 
 
-def _parts(folder: Path) -> dict[str, bytes]:
-    with sqlite3.connect(folder / ".ledgerflow" / "events.db") as db:
-        return {part: bytes(data) for part, data in db.execute("SELECT part, data FROM ledgerflow_checkpoint_parts")}
+def _parts(folder: Path, part: str) -> list[bytes]:
+    """Part ``part`` of every saved checkpoint, as written."""
+    return list(part_of(folder / ".ledgerflow" / "events.db", part).values())
 
 
 def _set_part(folder: Path, part: str, data: bytes, *, reseal: bool = False) -> None:
     """Replace ``part`` in every saved checkpoint (with ``reseal``, its digest in the seal too)."""
-    with sqlite3.connect(folder / ".ledgerflow" / "events.db") as db:
-        db.execute("UPDATE ledgerflow_checkpoint_parts SET data = ? WHERE part = ?", [data, part])
-        if reseal:
-            for name, position, raw in db.execute(
-                "SELECT name, position, data FROM ledgerflow_checkpoint_parts WHERE part = '_seal'"
-            ).fetchall():
-                seal = orjson.loads(raw)
-                seal["parts"][part] = hashlib.sha256(data).hexdigest()
-                db.execute(
-                    "UPDATE ledgerflow_checkpoint_parts SET data = ? "
-                    "WHERE name = ? AND position = ? AND part = '_seal'",
-                    [orjson.dumps(seal), name, position],
-                )
+    db = folder / ".ledgerflow" / "events.db"
+    edit_part(db, part, data)
+    if reseal:
+        for (name, position), raw in part_of(db, "_seal").items():
+            seal = orjson.loads(raw)
+            seal["parts"][part] = hashlib.sha256(data).hexdigest()
+            edit_part(db, "_seal", orjson.dumps(seal), name=name, position=position)
 
 
 class _Planted:
@@ -101,7 +96,7 @@ def test_a_planted_pickle_in_a_checkpoint_runs_no_code(tmp_path: Path, part: str
 
 def test_an_edited_checkpoint_does_not_change_the_state(tmp_path: Path) -> None:
     _scenario_named(tmp_path, "alpha")
-    edited = _parts(tmp_path)["scenarios"].replace(b"alpha", b"omega")  # valid data in any format
+    edited = _parts(tmp_path, "scenarios")[0].replace(b"alpha", b"omega")  # valid data in any format
     _set_part(tmp_path, "scenarios", edited)
     listed = _app(tmp_path, "list")
     assert "['alpha']" in listed.stdout
@@ -145,7 +140,7 @@ def test_audit_verify_reports_an_edited_checkpoint(tmp_path: Path) -> None:
     verify = [*CLI, "audit", "verify"]
     intact = subprocess.run(verify, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     assert intact.returncode == 0 and "matches its seal and the chain" in intact.stdout
-    _set_part(tmp_path, "scenarios", _parts(tmp_path)["scenarios"].replace(b"alpha", b"omega"))
+    _set_part(tmp_path, "scenarios", _parts(tmp_path, "scenarios")[0].replace(b"alpha", b"omega"))
     edited = subprocess.run(verify, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     assert edited.returncode == 1
     assert "The log is intact" in edited.stdout and "scenarios were changed or removed" in edited.stdout
