@@ -43,22 +43,10 @@ def link_of(previous: bytes, position: int, originator_id: str, version: int, to
 
 
 def links_of(previous: bytes, rows: Sequence[StoredRow], positions: Sequence[int]) -> list[bytes]:
-    """The links of consecutive events of the log, the first chained to ``previous``.
-
-    ``link_of`` inlined: the writer computes one per event it commits.
-    """
+    """The links of consecutive events of the log, the first chained to ``previous``."""
     links = []
-    sha256, head, size = _sha256, _POSITION_AND_LENGTH, _STATE_LENGTH
     for (originator_id, version, topic, state), position in zip(rows, positions, strict=True):
-        oid, name = originator_id.encode(), topic.encode()
-        digest = sha256(previous)
-        digest.update(head(position, len(oid)))
-        digest.update(oid)
-        digest.update(head(version, len(name)))
-        digest.update(name)
-        digest.update(size(len(state)))
-        digest.update(state)
-        previous = digest.digest()
+        previous = link_of(previous, position, originator_id, version, topic, state)
         links.append(previous)
     return links
 
